@@ -1,0 +1,111 @@
+// seqmix: sequence-mixer kernels, compiled ahead of time from Halide pipelines.
+//
+// Every function takes non-owning tensor views (pointer, dtype, shape, strides, device) for its
+// inputs and for the outputs the caller allocated, validates all of them, and runs the variant
+// chosen for (device, dtype, shape bucket). Shapes follow flash-linear-attention's
+// sequence-major convention (see MIXERS.md): B batch, T sequence, H heads, K key dim, V value dim.
+// The last dimension of every tensor must be contiguous (stride 1); other strides may be any
+// positive value. Nothing is copied: CUDA tensors are device pointers owned by the caller, and
+// the kernels run on the stream given in the options.
+//
+// Every failure (bad argument, missing variant, CUDA error) throws seqmix::Error.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace seqmix {
+
+enum class DType { f32, f16, bf16, f64, i32, i64 };
+enum class DeviceType { cpu, cuda };
+
+struct Device {
+    DeviceType type = DeviceType::cpu;
+    int index = 0;  // CUDA ordinal; ignored for CPU
+    static Device cpu() { return {}; }
+    static Device cuda(int index = 0) { return {DeviceType::cuda, index}; }
+};
+
+// A non-owning view of a strided tensor. Strides count elements, not bytes.
+struct Tensor {
+    void *data = nullptr;
+    DType dtype = DType::f32;
+    std::vector<int64_t> shape;
+    std::vector<int64_t> strides;
+    Device device;
+
+    Tensor() = default;
+    Tensor(void *data, DType dtype, std::vector<int64_t> shape, std::vector<int64_t> strides, Device device = {});
+    // Row-major contiguous view (the last dimension varies fastest).
+    static Tensor contiguous(void *data, DType dtype, std::vector<int64_t> shape, Device device = {});
+    static Tensor contiguous(float *data, std::vector<int64_t> shape, Device device = {}) {
+        return contiguous(data, DType::f32, std::move(shape), device);
+    }
+    static Tensor contiguous(const float *data, std::vector<int64_t> shape, Device device = {}) {
+        return contiguous(const_cast<float *>(data), DType::f32, std::move(shape), device);
+    }
+    int64_t numel() const;
+    int rank() const { return static_cast<int>(shape.size()); }
+};
+
+class Error : public std::runtime_error {
+public:
+    explicit Error(const std::string &what) : std::runtime_error(what) {}
+};
+
+// Options every call shares.
+struct CallOptions {
+    void *stream = nullptr;  // cudaStream_t / CUstream for CUDA tensors; nullptr = the default stream
+};
+
+// ---- causal / non-causal softmax attention (FlashAttention) ----------------------------------
+// q [B,T,H,K], k [B,S,Hkv,K], v [B,S,Hkv,V]  ->  o [B,T,H,V], lse [B,H,T] (optional).
+// Query head h reads kv head h / (H / Hkv). Causal aligns the ends: key s is allowed for query t
+// when s <= t + (S - T); a sliding window W > 0 also requires s > t + (S - T) - W.
+struct AttentionOptions : CallOptions {
+    std::optional<float> scale;  // default 1/sqrt(K)
+    bool causal = true;
+    int64_t window = 0;          // 0: no window
+};
+void attention(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &o,
+               const std::optional<Tensor> &lse = std::nullopt, const AttentionOptions &options = {});
+
+// ---- Gated Linear Attention ------------------------------------------------------------------
+// S_t = Diag(exp(g_t)) S_{t-1} + k_t v_t^T,  o_t = scale * S_t^T q_t.
+// q, k, g [B,T,H,K], v [B,T,H,V] -> o [B,T,H,V]; initial_state, final_state [B,H,K,V] (optional).
+struct GlaOptions : CallOptions {
+    std::optional<float> scale;  // default 1/sqrt(K)
+};
+void gla(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &o,
+         const std::optional<Tensor> &initial_state = std::nullopt,
+         const std::optional<Tensor> &final_state = std::nullopt, const GlaOptions &options = {});
+
+// One decode step: q, k, g [B,H,K], v [B,H,V], state [B,H,K,V] -> o [B,H,V], new_state [B,H,K,V].
+// state and new_state must not overlap.
+void gla_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &state,
+              const Tensor &o, const Tensor &new_state, const GlaOptions &options = {});
+
+// ---- introspection ---------------------------------------------------------------------------
+// One built AOT variant: seqmix_<mixer>_<target>_<bucket>.
+struct VariantInfo {
+    std::string mixer;      // "gla"
+    std::string target;     // "cpu" (multitarget: x86-64-avx512 / x86-64-avx2 / x86-64) or "cuda-sm90"
+    std::string bucket;     // "default" or the bucket name
+    std::string condition;  // the bucket's `when` condition ("" for default)
+    std::string symbol;     // the AOT entry point
+};
+std::vector<VariantInfo> variants();
+
+// The variant the last call on this thread ran, e.g. "seqmix_gla_cpu_long (x86-64-avx512)".
+std::string last_variant();
+
+// Whether this process can run CUDA variants (driver present, a device visible).
+bool cuda_available();
+
+const char *version();
+
+}  // namespace seqmix
