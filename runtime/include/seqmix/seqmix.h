@@ -60,6 +60,10 @@ public:
 // Options every call shares.
 struct CallOptions {
     void *stream = nullptr;  // cudaStream_t / CUstream for CUDA tensors; nullptr = the default stream
+    // "" lets the dispatcher choose. Otherwise "<target>/<bucket>" (e.g. "x86-64-avx2/default",
+    // "cuda-sm90/long") forces that variant; Error if it was not built, cannot run here, or its
+    // bucket condition does not hold for these shapes.
+    std::string variant;
 };
 
 // ---- causal / non-causal softmax attention (FlashAttention) ----------------------------------
@@ -93,14 +97,15 @@ void gla_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g
 // One built AOT variant: seqmix_<mixer>_<target>_<bucket>.
 struct VariantInfo {
     std::string mixer;      // "gla"
-    std::string target;     // "cpu" (multitarget: x86-64-avx512 / x86-64-avx2 / x86-64) or "cuda-sm90"
+    std::string target;     // target dir: "x86-64-avx512", "x86-64-avx2", "x86-64", "cuda-sm90", "cuda-sm80"
     std::string bucket;     // "default" or the bucket name
     std::string condition;  // the bucket's `when` condition ("" for default)
     std::string symbol;     // the AOT entry point
+    bool runnable = false;  // this host can run it (CPU features / CUDA device present)
 };
 std::vector<VariantInfo> variants();
 
-// The variant the last call on this thread ran, e.g. "seqmix_gla_cpu_long (x86-64-avx512)".
+// The variant the last call on this thread ran, as "<target>/<bucket>", e.g. "x86-64-avx512/long".
 std::string last_variant();
 
 // Whether this process can run CUDA variants (driver present, a device visible).
