@@ -1,0 +1,130 @@
+// seqmix-bench: measured ceilings (ceilings.h). Each is the best of a few timed repeats after a
+// warm-up: a ceiling is what the machine can reach, so the best run, not the median, is taken.
+#include "ceilings.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include <cblas.h>
+#include <fmt/format.h>
+
+#include "device.h"
+
+#ifdef SEQMIX_BENCH_CUDA
+#include <cuda_runtime.h>
+#endif
+
+#ifdef SEQMIX_BENCH_CUDA_FMA
+// ceilings_fma.cu: FP32 FMA throughput of the device, GFLOP/s (2 flops per FMA).
+extern "C" double seqmix_bench_gpu_fma_gflops(int device);
+#endif
+
+namespace seqmix::bench {
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double cpu_sgemm(int n, int cores) {
+    openblas_set_num_threads(cores);
+    std::vector<float> a(size_t(n) * n, 1.0f / 3), b(size_t(n) * n, 0.5f), c(size_t(n) * n, 0.0f);
+    auto run = [&] {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f,
+                    c.data(), n);
+    };
+    run();  // warm-up: thread pool start, page faults
+    double best = 1e30;
+    for (int r = 0; r < 5; r++) {
+        auto t0 = std::chrono::steady_clock::now();
+        run();
+        best = std::min(best, seconds_since(t0));
+    }
+    return 2.0 * double(n) * n * n / best / 1e9;
+}
+
+// Each thread copies its own contiguous slice; bytes counted = read + write.
+double cpu_copy(size_t bytes, int cores) {
+    size_t count = bytes / sizeof(float);
+    // Allocate without touching, then first-touch in parallel (pages land near their thread).
+    std::unique_ptr<float[]> src_p(new float[count]), dst_p(new float[count]);
+    auto parallel = [&](auto &&body) {
+        std::vector<std::thread> threads;
+        for (int t = 0; t < cores; t++) {
+            size_t lo = count * t / cores, hi = count * (t + 1) / cores;
+            threads.emplace_back([&, lo, hi] { body(lo, hi); });
+        }
+        for (auto &th : threads) th.join();
+    };
+    parallel([&](size_t lo, size_t hi) {
+        for (size_t i = lo; i < hi; i++) src_p[i] = float(i & 1023);
+        std::memset(dst_p.get() + lo, 0, (hi - lo) * sizeof(float));
+    });
+    auto copy = [&] {
+        parallel([&](size_t lo, size_t hi) { std::memcpy(dst_p.get() + lo, src_p.get() + lo, (hi - lo) * sizeof(float)); });
+    };
+    copy();
+    double best = 1e30;
+    for (int r = 0; r < 5; r++) {
+        auto t0 = std::chrono::steady_clock::now();
+        copy();
+        best = std::min(best, seconds_since(t0));
+    }
+    if (dst_p[count / 2] != src_p[count / 2]) throw std::runtime_error("seqmix-bench: copy ceiling copied wrongly");
+    return 2.0 * double(count * sizeof(float)) / best / 1e9;
+}
+
+#ifdef SEQMIX_BENCH_CUDA
+double gpu_copy(size_t bytes) {
+    Buffer src(Device::cuda(0), bytes / sizeof(float)), dst(Device::cuda(0), bytes / sizeof(float));
+    Runner runner(Device::cuda(0));
+    auto s = static_cast<cudaStream_t>(runner.stream());
+    cudaMemsetAsync(src.data(), 0, src.bytes(), s);
+    auto copy = [&] { cudaMemcpyAsync(dst.data(), src.data(), src.bytes(), cudaMemcpyDeviceToDevice, s); };
+    for (int w = 0; w < 2; w++) runner.time(copy);
+    double best = 1e30;
+    for (int r = 0; r < 10; r++) best = std::min(best, runner.time(copy));
+    if (cudaGetLastError() != cudaSuccess) throw std::runtime_error("seqmix-bench: device copy ceiling failed");
+    return 2.0 * double(src.bytes()) / best / 1e9;
+}
+#endif
+
+}  // namespace
+
+Ceilings measure_ceilings(const Machine &machine, bool cpu, bool gpu, bool quick) {
+    Ceilings c;
+    if (cpu) {
+        c.cpu_sgemm_n = quick ? 1024 : 2048;
+        c.cpu_sgemm_gflops = cpu_sgemm(c.cpu_sgemm_n, machine.cores);
+        // >> LLC: at least 256 MiB and twice the LLC (some VMs report the host's whole L3).
+        double want = quick ? 64.0 * (1 << 20) : std::max(256.0 * (1 << 20), 2.0 * machine.llc_bytes);
+        c.cpu_copy_buffer_bytes = want;
+        c.cpu_copy_gbps = cpu_copy(size_t(want), machine.cores);
+    }
+    if (gpu && !machine.gpu.name.empty()) {
+#ifdef SEQMIX_BENCH_CUDA
+        c.gpu_copy_gbps = gpu_copy(size_t(quick ? 256 : 1024) << 20);
+#endif
+#ifdef SEQMIX_BENCH_CUDA_FMA
+        c.gpu_fp32_fma_gflops = seqmix_bench_gpu_fma_gflops(0);
+#endif
+    }
+    return c;
+}
+
+nlohmann::json to_json(const Ceilings &c) {
+    nlohmann::json j;
+    j["cpu_sgemm_gflops"] = c.cpu_sgemm_gflops > 0 ? nlohmann::json(c.cpu_sgemm_gflops) : nlohmann::json();
+    j["cpu_sgemm_n"] = c.cpu_sgemm_n;
+    j["cpu_copy_gbps"] = c.cpu_copy_gbps > 0 ? nlohmann::json(c.cpu_copy_gbps) : nlohmann::json();
+    j["cpu_copy_buffer_bytes"] = c.cpu_copy_buffer_bytes;
+    j["gpu_copy_gbps"] = c.gpu_copy_gbps ? nlohmann::json(*c.gpu_copy_gbps) : nlohmann::json();
+    j["gpu_fp32_fma_gflops"] = c.gpu_fp32_fma_gflops ? nlohmann::json(*c.gpu_fp32_fma_gflops) : nlohmann::json();
+    return j;
+}
+
+}  // namespace seqmix::bench

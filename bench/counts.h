@@ -1,0 +1,81 @@
+// seqmix-bench: the fixed amount of work per (mixer, shape).
+//
+// These are counts of the math, not of what a kernel happens to execute: the same for every
+// variant, chunk size and schedule, so that GFLOP/s and GB/s compare times honestly (DESIGN.md,
+// "Benchmarks"). bench/README.md documents each formula; keep the two in step.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include <fmt/format.h>
+
+namespace seqmix::bench {
+
+// One row's shape. S (key length) is T for self-attention; Hkv is H without GQA.
+struct Shape {
+    int64_t B = 1, T = 1, S = 1, H = 1, Hkv = 1, K = 64, V = 64;
+};
+
+// fla-style readable name: B1_T4096_H8_K64_V64 (S and Hkv only when they differ from T and H).
+inline std::string shape_name(const Shape &s, bool step = false) {
+    std::string name = step ? fmt::format("B{}_H{}", s.B, s.H) : fmt::format("B{}_T{}", s.B, s.T);
+    if (!step && s.S != s.T) name += fmt::format("_S{}", s.S);
+    if (!step) name += fmt::format("_H{}", s.H);
+    if (s.Hkv != s.H) name += fmt::format("_Hkv{}", s.Hkv);
+    return name + fmt::format("_K{}_V{}", s.K, s.V);
+}
+
+// Number of (query t, key s) pairs that causal attention allows, bottom-right aligned
+// (s <= t + (S - T)), optionally inside a sliding window W (s > t + (S - T) - W).
+inline int64_t attention_pairs(int64_t T, int64_t S, bool causal, int64_t window = 0) {
+    if (!causal && window <= 0) return T * S;
+    int64_t pairs = 0;
+    for (int64_t t = 0; t < T; t++) {
+        int64_t hi = causal ? std::min(S - 1, t + (S - T)) : S - 1;  // last allowed key
+        int64_t lo = window > 0 ? std::max<int64_t>(0, t + (S - T) - window + 1) : 0;
+        if (hi >= lo) pairs += hi - lo + 1;
+    }
+    return pairs;
+}
+
+// Attention: QK^T (K MACs per allowed pair) and PV (V MACs per pair), 2 flops per MAC. The
+// softmax's exp/max/sum are not counted (FlashAttention's convention).
+inline double attention_flops(const Shape &s, bool causal = true, int64_t window = 0) {
+    return 2.0 * double(s.B) * double(s.H) * double(attention_pairs(s.T, s.S, causal, window)) *
+           double(s.K + s.V);
+}
+
+// Causal pairs (i >= j) inside chunks of length `chunk` covering T tokens.
+inline int64_t gla_intra_pairs(int64_t T, int64_t chunk = 64) {
+    int64_t pairs = 0;
+    for (int64_t t0 = 0; t0 < T; t0 += chunk) {
+        int64_t c = std::min(chunk, T - t0);
+        pairs += c * (c + 1) / 2;
+    }
+    return pairs;
+}
+
+// GLA, counted as the chunked form at the fixed reference chunk C = 64 whatever chunk a
+// variant uses: inter-chunk o = q S (T*K*V MACs), state update k^T v (T*K*V), intra-chunk
+// q k^T (pairs*K) and attn @ v (pairs*V). Gate exponentials and cumsums are not counted.
+inline double gla_flops(const Shape &s) {
+    const double pairs = double(gla_intra_pairs(s.T, 64));
+    const double per_head = 2.0 * double(s.T) * double(s.K) * double(s.V) + pairs * double(s.K + s.V);
+    return 2.0 * double(s.B) * double(s.H) * per_head;
+}
+
+// GLA decode step, memory-bound: state read + state write (2*K*V), q, k, g read (3*K), v read
+// and o write (2*V), fp32.
+inline double gla_step_bytes(const Shape &s) {
+    return 4.0 * double(s.B) * double(s.H) * double(2 * s.K * s.V + 3 * s.K + 2 * s.V);
+}
+
+// The same step counted in flops (for the table's second column only): decay + rank-1 update
+// (3 per state element) and o = S^T q (2 per state element).
+inline double gla_step_flops(const Shape &s) {
+    return 5.0 * double(s.B) * double(s.H) * double(s.K) * double(s.V);
+}
+
+}  // namespace seqmix::bench
