@@ -1,0 +1,91 @@
+// The variant sweep: every built variant (target x bucket) of a mixer becomes one test instance,
+// forced with options.variant = "<target>/<bucket>".
+//
+// - A variant this host cannot run is a visible GTEST_SKIP with the reason (skip_reason()).
+// - A bucket whose `when` condition does not hold for the test's shape is not run, quietly: the
+//   runtime rejects a forced variant whose condition fails with a seqmix::Error mentioning
+//   "condition", and run_forced() turns exactly that error into `false` (any other error is a
+//   failure). The default bucket has no condition, so every shape runs at least once per target.
+#pragma once
+
+#include "support/device.h"
+
+#include <seqmix/seqmix.h>
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace seqmix::test {
+
+struct Variant {
+    seqmix::VariantInfo info;
+    Backend backend = Backend::cpu;
+    // "x86-64-avx2/default": what options.variant takes and what last_variant() reports.
+    std::string forced() const { return info.target + "/" + info.bucket; }
+    // "x86_64_avx2_default": the part of a test name that identifies the variant.
+    std::string id() const;
+};
+
+// The built variants of `mixer` ("attention", "gla", "gla_step"), in dispatch-table order.
+std::vector<Variant> variants_of(const std::string &mixer);
+
+// "" if this test binary can run the variant here, else why not (for GTEST_SKIP).
+std::string skip_reason(const Variant &variant);
+
+// Test names may only hold [A-Za-z0-9_].
+std::string identifier(const std::string &text);
+
+bool is_condition_error(const seqmix::Error &error);
+
+// Runs call(); false if the runtime refused the forced variant because its bucket condition does
+// not hold for these shapes; any other exception propagates (and fails the test).
+template <class F>
+bool run_forced(F &&call) {
+    try {
+        std::forward<F>(call)();
+        return true;
+    } catch (const seqmix::Error &e) {
+        if (is_condition_error(e)) {
+            ::testing::Test::RecordProperty("not_run", std::string("bucket condition does not hold: ") + e.what());
+            return false;
+        }
+        throw;
+    }
+}
+
+// A value-parameterised test's parameter: one shape case crossed with one variant.
+template <class Case>
+struct CaseVariant {
+    Case c;
+    Variant variant;
+};
+
+template <class Case>
+std::vector<CaseVariant<Case>> cross(const std::vector<Case> &cases, const std::string &mixer) {
+    std::vector<CaseVariant<Case>> out;
+    const std::vector<Variant> vs = variants_of(mixer);
+    for (const Case &c : cases) {
+        for (const Variant &v : vs) {
+            out.push_back({c, v});
+        }
+    }
+    return out;
+}
+
+// Names like fla's ids: "<shape and case>_<variant>", e.g. B1_T63_H2_K64_V64_x86_64_avx2_default.
+struct CaseVariantName {
+    template <class Case>
+    std::string operator()(const ::testing::TestParamInfo<CaseVariant<Case>> &info) const {
+        return identifier(info.param.c.name() + "_" + info.param.variant.id());
+    }
+};
+
+template <class Case>
+void PrintTo(const CaseVariant<Case> &p, std::ostream *os) {
+    *os << p.c.name() << " on " << p.variant.forced();
+}
+
+}  // namespace seqmix::test
