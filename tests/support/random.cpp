@@ -54,4 +54,12 @@ std::vector<double> to_double(const std::vector<float> &x) {
     return std::vector<double>(x.begin(), x.end());
 }
 
+uint64_t seed_of(const std::string &name) {
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : name) {
+        h = (h ^ c) * 1099511628211ull;
+    }
+    return h;
+}
+
 }  // namespace seqmix::test

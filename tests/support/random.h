@@ -38,4 +38,8 @@ double logsigmoid(double x);
 
 std::vector<double> to_double(const std::vector<float> &x);
 
+// A fixed seed derived from a test case's name (FNV-1a): stable across runs, platforms and the
+// order in which tests run, and different for every case.
+uint64_t seed_of(const std::string &name);
+
 }  // namespace seqmix::test
