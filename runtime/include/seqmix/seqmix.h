@@ -52,9 +52,16 @@ struct Tensor {
     int rank() const { return static_cast<int>(shape.size()); }
 };
 
+// Bad arguments, no usable variant.
 class Error : public std::runtime_error {
 public:
     explicit Error(const std::string &what) : std::runtime_error(what) {}
+};
+
+// A kernel that was launched and failed (CUDA errors, out of memory), with Halide's message.
+class KernelError : public Error {
+public:
+    using Error::Error;
 };
 
 // Options every call shares.

@@ -1,0 +1,121 @@
+// Causal / non-causal softmax attention, FlashAttention style (MIXERS.md, "Softmax attention
+// family"): o[t] = sum_s softmax_s(scale * q[t].k[s]) v[s] over the allowed s, lse = log-sum-exp.
+//
+// Keys are processed in blocks of `block_s`, queries in tiles of `block_t` (both algorithm
+// params). Each key block yields a block-local softmax (max, sum, P V); an online log-sum-exp
+// combine folds the blocks into a running (m, l, acc) per query, so [T, S] is never
+// materialised. Key blocks that the causal mask or the window rule out for a whole query tile
+// are skipped by the reduction's predicates (Halide trims the loop).
+//
+// Stages: q_pad k_pad v_pad -> qk -> m_blk -> p -> l_blk, pv_blk -> acc -> o, lse
+// Halide orders dimensions innermost first: q [B,T,H,K] is q(kd, t, h, b).
+#include "common/padding.h"
+#include "common/scheduled_generator.h"
+
+#include <limits>
+
+namespace seqmix {
+namespace {
+
+using namespace Halide;
+
+class Attention : public ScheduledGenerator<Attention> {
+public:
+    Input<Buffer<float, 4>> q{"q"};  // (kd, t, h, b)
+    Input<Buffer<float, 4>> k{"k"};  // (kd, s, hkv, b)
+    Input<Buffer<float, 4>> v{"v"};  // (vd, s, hkv, b)
+    Input<float> scale{"scale"};
+    Input<bool> causal{"causal"};
+    Input<int> window{"window"};     // <= 0: no window
+    Output<Buffer<float, 4>> o{"o"};      // (vd, t, h, b)
+    Output<Buffer<float, 3>> lse{"lse"};  // (t, h, b)
+
+    Var kd{"kd"}, vd{"vd"}, s{"s"}, sb{"sb"}, t{"t"}, ti{"ti"}, tb{"tb"}, h{"h"}, b{"b"};
+    Func q_pad{"q_pad"}, k_pad{"k_pad"}, v_pad{"v_pad"};
+    Func qk{"qk"}, m_blk{"m_blk"}, p{"p"}, l_blk{"l_blk"}, pv_blk{"pv_blk"}, acc{"acc"};
+
+    void generate() {
+        load_schedule("attention");
+        const int Bs = param("block_s"), Bt = param("block_t");
+
+        Expr K = q.dim(0).extent(), T = q.dim(1).extent(), H = q.dim(2).extent();
+        Expr S = k.dim(1).extent(), Hkv = k.dim(2).extent();
+        Expr group = H / Hkv;  // query heads per kv head (MHA, GQA, MQA)
+        Expr shift = S - T;    // causal aligns the ends (bottom-right)
+
+        q_pad(kd, t, h, b) = clamp_t(q, kd, t, h, b);
+        k_pad(kd, s, h, b) = clamp_t(k, kd, s, h, b);
+        v_pad(vd, s, h, b) = clamp_t(v, vd, s, h, b);
+
+        // The lowest finite float, not -inf: a fully masked block then rescales by exp(0) = 1
+        // instead of exp(-inf - -inf) = NaN.
+        const Expr lowest = std::numeric_limits<float>::lowest();
+        Expr tq = tb * Bt + ti;
+        auto allowed = [&](Expr s_, Expr t_) {
+            return s_ < S && (!causal || s_ <= t_ + shift) && (window <= 0 || s_ > t_ + shift - window);
+        };
+
+        RDom rk(0, K, "rk");
+        qk(s, ti, tb, h, b) = 0.0f;
+        qk(s, ti, tb, h, b) += q_pad(rk, tq, h, b) * k_pad(rk, s, h / group, b);
+        Expr score = scale * qk(s, ti, tb, h, b);
+
+        RDom rs(0, Bs, "rs");
+        Expr s_in_blk = sb * Bs + rs;
+        m_blk(sb, ti, tb, h, b) = lowest;
+        m_blk(sb, ti, tb, h, b) = max(m_blk(sb, ti, tb, h, b),
+                                      select(allowed(s_in_blk, tq), scale * qk(s_in_blk, ti, tb, h, b), lowest));
+
+        // Block-local softmax numerators: exp(score - block max) <= 1, never overflows.
+        p(s, ti, tb, h, b) = select(allowed(s, tq), exp(score - m_blk(s / Bs, ti, tb, h, b)), 0.0f);
+        l_blk(sb, ti, tb, h, b) = 0.0f;
+        l_blk(sb, ti, tb, h, b) += p(s_in_blk, ti, tb, h, b);
+        pv_blk(vd, sb, ti, tb, h, b) = 0.0f;
+        pv_blk(vd, sb, ti, tb, h, b) += p(s_in_blk, ti, tb, h, b) * v_pad(vd, s_in_blk, h / group, b);
+
+        // Online combine over key blocks. Blocks wholly outside the causal / window range of the
+        // query tile are predicated away; Halide tightens the block loop to the live range.
+        RDom rsb(0, (S + Bs - 1) / Bs, "rsb");
+        Expr t_lo = tb * Bt, t_hi = tb * Bt + Bt - 1;
+        rsb.where(rsb * Bs <= select(causal, t_hi + shift, S));
+        rsb.where(rsb * Bs + Bs > select(window > 0, t_lo + shift - window + 1, 0));
+        acc(vd, ti, tb, h, b) = Tuple(lowest, 0.0f, 0.0f);
+        {
+            Expr m_old = acc(vd, ti, tb, h, b)[0], l_old = acc(vd, ti, tb, h, b)[1], o_old = acc(vd, ti, tb, h, b)[2];
+            Expr mb = m_blk(rsb, ti, tb, h, b);
+            Expr m_new = max(m_old, mb);
+            Expr a = exp(m_old - m_new), c = exp(mb - m_new);
+            acc(vd, ti, tb, h, b) = Tuple(m_new, l_old * a + l_blk(rsb, ti, tb, h, b) * c,
+                                          o_old * a + pv_blk(vd, rsb, ti, tb, h, b) * c);
+        }
+
+        Expr tt = t / Bt, it = t % Bt;
+        Expr l = acc(vd, it, tt, h, b)[1];
+        o(vd, t, h, b) = select(l > 0.0f, acc(vd, it, tt, h, b)[2] / l, 0.0f);
+        Expr l0 = acc(0, it, tt, h, b)[1];
+        lse(t, h, b) = select(l0 > 0.0f, acc(0, it, tt, h, b)[0] + log(l0), Float(32).neg_infinity());
+
+        set_estimates();
+    }
+
+    void schedule() {
+        apply_schedule({q_pad, k_pad, v_pad, qk, m_blk, p, l_blk, pv_blk, acc, o, lse});
+    }
+
+private:
+    void set_estimates() {
+        q.set_estimates({{0, 64}, {0, 4096}, {0, 8}, {0, 1}});
+        k.set_estimates({{0, 64}, {0, 4096}, {0, 8}, {0, 1}});
+        v.set_estimates({{0, 64}, {0, 4096}, {0, 8}, {0, 1}});
+        scale.set_estimate(0.125f);
+        causal.set_estimate(true);
+        window.set_estimate(0);
+        o.set_estimates({{0, 64}, {0, 4096}, {0, 8}, {0, 1}});
+        lse.set_estimates({{0, 4096}, {0, 8}, {0, 1}});
+    }
+};
+
+}  // namespace
+}  // namespace seqmix
+
+HALIDE_REGISTER_GENERATOR(seqmix::Attention, attention)

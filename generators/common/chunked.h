@@ -1,0 +1,37 @@
+// Stages of the chunkwise ("hardware-efficient") form of gated linear recurrences, shared by the
+// mixers of MIXERS.md's "Linear recurrences" section. A sequence of T tokens is cut into chunks
+// of C; position t is (i, c) with t = c * C + i. Dimensions innermost first, as in Halide.
+#pragma once
+
+#include "Halide.h"
+
+namespace seqmix::chunked {
+
+using Halide::Expr;
+using Halide::Func;
+using Halide::RDom;
+using Halide::Var;
+
+// gcum(x, i, c, h, b) = sum_{i' <= i} g(x, c*C + i', h, b): the inclusive cumulative log-gate
+// inside each chunk, so that the decay between positions j <= i of one chunk is
+// exp(gcum(i) - gcum(j)) <= 1.
+inline void define_cumsum(Func &gcum, const Func &g, int C) {
+    Var x("kd"), i("i"), c("c"), h("h"), b("b");
+    gcum(x, i, c, h, b) = g(x, c * C + i, h, b);
+    RDom ri(1, C - 1, "ri");
+    gcum(x, ri, c, h, b) += gcum(x, ri - 1, c, h, b);
+}
+
+// Inter-chunk state passing: state(vd, kd, c) is the state entering chunk c, for c in [0, nc]:
+//   state(0) = initial, state(c + 1) = exp(glast(kd, c)) * state(c) + kv(c),
+// where kv(c) is chunk c's own contribution and glast its total log-gate.
+// state(nc) is the final state.
+inline void define_state_passing(Func &state, const Func &initial, const Func &glast, const Func &kv, Expr nc) {
+    Var vd("vd"), kd("kd"), c("c"), h("h"), b("b");
+    state(vd, kd, c, h, b) = initial(vd, kd, h, b);
+    RDom rc(1, nc, "rc");
+    state(vd, kd, rc, h, b) = Halide::exp(glast(kd, rc - 1, h, b)) * state(vd, kd, rc - 1, h, b) +
+                              kv(vd, kd, rc - 1, h, b);
+}
+
+}  // namespace seqmix::chunked

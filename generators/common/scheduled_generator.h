@@ -1,0 +1,76 @@
+// The piece every seqmix generator shares: find this variant's .sched file from the schedules
+// root, the target and the bucket; read its algorithm params in generate(); apply its directives
+// to the generator's named Funcs in schedule(). The algorithm itself never calls a scheduling
+// method: that is what keeps one algorithm for every target.
+#pragma once
+
+#include "Halide.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "apply/apply.h"
+#include "lang/schedule.h"
+
+namespace seqmix {
+
+// The schedules/ subdirectory that holds the files for a Halide target (DESIGN.md, "Targets").
+std::string target_dir(const Halide::Target &t);
+
+// The .sched file of (mixer, target, bucket); a bucket missing for one sub-target of a CPU
+// multitarget falls back to that target's default file, which is correct for every shape.
+std::string schedule_path(const std::string &root, const Halide::Target &t, const std::string &mixer,
+                          const std::string &bucket);
+
+template<typename T>
+class ScheduledGenerator : public Halide::Generator<T> {
+public:
+    Halide::GeneratorParam<std::string> schedules{"schedules", ""};
+    Halide::GeneratorParam<std::string> bucket{"bucket", "default"};
+    // "name=value,..." overriding the file's params (the tuner's candidates).
+    Halide::GeneratorParam<std::string> params{"params", ""};
+
+protected:
+    // Loads the schedule of `mixer` and resolves its params; call first in generate().
+    void load_schedule(const std::string &mixer) {
+        std::string path = schedule_path(schedules, this->get_target(), mixer, bucket);
+        try {
+            schedule_ = sched::parse_file(path);
+            values_ = sched::resolve_params(schedule_, params);
+        } catch (const sched::Error &e) {
+            fail(e.what());
+        }
+    }
+
+    // An algorithm param of the loaded schedule (e.g. the chunk size).
+    int param(const std::string &name) const {
+        auto it = values_.find(name);
+        if (it == values_.end()) {
+            fail(schedule_.filename + ": the algorithm needs `param " + name + " = ...`, which the file does not declare");
+        }
+        return static_cast<int>(it->second);
+    }
+
+    // Applies the loaded schedule to the named Funcs; call from schedule().
+    void apply_schedule(const std::vector<Halide::Func> &funcs) {
+        try {
+            sched::apply(schedule_, values_, funcs, this->get_target());
+        } catch (const sched::Error &e) {
+            fail(e.what());
+        }
+    }
+
+private:
+    [[noreturn]] static void fail(const std::string &msg) {
+        // user_error reports through Halide's generator driver: a clean message and exit code.
+        Halide::Internal::ErrorReport(__FILE__, __LINE__, nullptr, Halide::Internal::ErrorReport::User) << msg;
+        std::abort();  // not reached: ErrorReport throws
+    }
+
+    sched::Schedule schedule_;
+    std::map<std::string, int64_t> values_;
+};
+
+}  // namespace seqmix

@@ -1,0 +1,166 @@
+// Gated Linear Attention (MIXERS.md, "Linear recurrences"):
+//   S_t = Diag(exp(g_t)) S_{t-1} + k_t v_t^T,   o_t = scale * S_t^T q_t.
+//
+// `gla`: the chunkwise form. With G = gcum, the within-chunk cumulative log-gate,
+//   o_i = scale * (q_i * exp(G_i))^T S_c                                  (inter-chunk, o_inter)
+//       + sum_{j <= i} [scale * sum_kd q_i k_j exp(G_i - G_j)] v_j          (intra-chunk, o_intra)
+//   S_{c+1} = exp(G_last) S_c + sum_j (k_j * exp(G_last - G_j)) v_j^T        (state passing)
+// Every exponent is <= 0, so gates near 0 (g <= -5 per step) cannot overflow. The intra-chunk
+// scores are split into sub-chunks of `sub_chunk`: between sub-chunks a < a', the decay factors
+// through the last position r of the earlier sub-chunk,
+//   exp(G_i - G_j) = exp(G_i - G_r) * exp(G_r - G_j),   both factors <= 1,
+// which makes those blocks plain matmuls (attn_off); only the diagonal sub-chunk blocks need an
+// exp per (i, j, kd) (attn_diag).
+// Stages: q_pad k_pad v_pad g_pad -> gcum -> q_inter k_state q_sub k_sub -> kv -> state ->
+//         o_inter, attn_off attn_diag -> attn -> o_intra -> o, final_state
+//
+// `gla_step`: one decode token, S' = exp(g) S + k v^T, o = scale * S'^T q.
+// Stages: new_state -> o (new_state is also the output `new_state`).
+//
+// Halide orders dimensions innermost first: q [B,T,H,K] is q(kd, t, h, b), a state
+// [B,H,K,V] is state(vd, kd, h, b).
+#include "common/chunked.h"
+#include "common/padding.h"
+#include "common/scheduled_generator.h"
+
+namespace seqmix {
+namespace {
+
+using namespace Halide;
+
+class Gla : public ScheduledGenerator<Gla> {
+public:
+    Input<Buffer<float, 4>> q{"q"};                          // (kd, t, h, b)
+    Input<Buffer<float, 4>> k{"k"};                          // (kd, t, h, b)
+    Input<Buffer<float, 4>> v{"v"};                          // (vd, t, h, b)
+    Input<Buffer<float, 4>> g{"g"};                          // (kd, t, h, b), log gates <= 0
+    Input<Buffer<float, 4>> initial_state{"initial_state"};  // (vd, kd, h, b)
+    Input<float> scale{"scale"};
+    Output<Buffer<float, 4>> o{"o"};                      // (vd, t, h, b)
+    Output<Buffer<float, 4>> final_state{"final_state"};  // (vd, kd, h, b)
+
+    Var kd{"kd"}, vd{"vd"}, t{"t"}, i{"i"}, j{"j"}, sj{"sj"}, c{"c"}, h{"h"}, b{"b"};
+    Func q_pad{"q_pad"}, k_pad{"k_pad"}, v_pad{"v_pad"}, g_pad{"g_pad"}, init{"init"};
+    Func gcum{"gcum"}, glast{"glast"}, q_inter{"q_inter"}, k_state{"k_state"}, q_sub{"q_sub"}, k_sub{"k_sub"};
+    Func kv{"kv"}, state{"state"}, o_inter{"o_inter"};
+    Func attn_off{"attn_off"}, attn_diag{"attn_diag"}, attn{"attn"}, o_intra{"o_intra"};
+
+    void generate() {
+        load_schedule("gla");
+        const int C = param("chunk"), Cs = param("sub_chunk");
+        user_assert(C % Cs == 0) << "gla: chunk (" << C << ") must be a multiple of sub_chunk (" << Cs << ")";
+
+        Expr K = q.dim(0).extent(), T = q.dim(1).extent();
+        Expr nc = (T + C - 1) / C;
+
+        q_pad(kd, t, h, b) = zero_past_t(q, kd, t, h, b);
+        k_pad(kd, t, h, b) = zero_past_t(k, kd, t, h, b);
+        v_pad(vd, t, h, b) = zero_past_t(v, vd, t, h, b);
+        g_pad(kd, t, h, b) = zero_past_t(g, kd, t, h, b);
+        init(vd, kd, h, b) = initial_state(vd, kd, h, b);
+
+        chunked::define_cumsum(gcum, g_pad, C);
+        glast(kd, c, h, b) = gcum(kd, C - 1, c, h, b);
+        Expr tc = c * C + i;
+
+        // Inter-chunk: q decayed from the chunk start, k decayed to the chunk end.
+        q_inter(kd, i, c, h, b) = scale * q_pad(kd, tc, h, b) * exp(gcum(kd, i, c, h, b));
+        k_state(kd, i, c, h, b) = k_pad(kd, tc, h, b) * exp(glast(kd, c, h, b) - gcum(kd, i, c, h, b));
+
+        RDom rj(0, C, "rj");
+        kv(vd, kd, c, h, b) = 0.0f;
+        kv(vd, kd, c, h, b) += k_state(kd, rj, c, h, b) * v_pad(vd, c * C + rj, h, b);
+        chunked::define_state_passing(state, init, glast, kv, nc);
+
+        RDom rk(0, K, "rk");
+        o_inter(vd, i, c, h, b) = 0.0f;
+        o_inter(vd, i, c, h, b) += q_inter(rk, i, c, h, b) * state(vd, rk, c, h, b);
+
+        // Intra-chunk, between sub-chunks: the decay factored through r, the last position of
+        // the key's sub-chunk sj (used only where sj is before the query's sub-chunk; the min()
+        // keeps the unused upper blocks finite).
+        Expr r_of_sj = sj * Cs + Cs - 1;
+        q_sub(kd, i, sj, c, h, b) =
+            scale * q_pad(kd, tc, h, b) * exp(min(gcum(kd, i, c, h, b) - gcum(kd, r_of_sj, c, h, b), 0.0f));
+        Expr r_of_j = (j / Cs) * Cs + Cs - 1;
+        k_sub(kd, j, c, h, b) = k_pad(kd, c * C + j, h, b) * exp(gcum(kd, r_of_j, c, h, b) - gcum(kd, j, c, h, b));
+        attn_off(j, i, c, h, b) = 0.0f;
+        attn_off(j, i, c, h, b) += q_sub(rk, i, j / Cs, c, h, b) * k_sub(rk, j, c, h, b);
+
+        // Intra-chunk, within the query's sub-chunk: key j = (i / Cs) * Cs + jj, exact decay.
+        Var jj("jj");
+        Expr jd = (i / Cs) * Cs + jj;
+        attn_diag(jj, i, c, h, b) = 0.0f;
+        attn_diag(jj, i, c, h, b) += scale * q_pad(rk, tc, h, b) * k_pad(rk, c * C + jd, h, b) *
+                                     exp(min(gcum(rk, i, c, h, b) - gcum(rk, jd, c, h, b), 0.0f));
+
+        attn(j, i, c, h, b) = select(j / Cs < i / Cs, attn_off(j, i, c, h, b),
+                                     j <= i && j / Cs == i / Cs, attn_diag(j % Cs, i, c, h, b), 0.0f);
+        o_intra(vd, i, c, h, b) = 0.0f;
+        o_intra(vd, i, c, h, b) += attn(rj, i, c, h, b) * v_pad(vd, c * C + rj, h, b);
+
+        o(vd, t, h, b) = o_inter(vd, t % C, t / C, h, b) + o_intra(vd, t % C, t / C, h, b);
+        final_state(vd, kd, h, b) = state(vd, kd, nc, h, b);
+
+        set_estimates();
+    }
+
+    void schedule() {
+        apply_schedule({q_pad, k_pad, v_pad, g_pad, init, gcum, glast, q_inter, k_state, q_sub, k_sub, kv, state,
+                        o_inter, attn_off, attn_diag, attn, o_intra, o, final_state});
+    }
+
+private:
+    void set_estimates() {
+        for (auto *in : {&q, &k, &v, &g}) {
+            (*in).set_estimates({{0, 64}, {0, 4096}, {0, 8}, {0, 1}});
+        }
+        initial_state.set_estimates({{0, 64}, {0, 64}, {0, 8}, {0, 1}});
+        scale.set_estimate(0.125f);
+        o.set_estimates({{0, 64}, {0, 4096}, {0, 8}, {0, 1}});
+        final_state.set_estimates({{0, 64}, {0, 64}, {0, 8}, {0, 1}});
+    }
+};
+
+class GlaStep : public ScheduledGenerator<GlaStep> {
+public:
+    Input<Buffer<float, 3>> q{"q"};          // (kd, h, b)
+    Input<Buffer<float, 3>> k{"k"};          // (kd, h, b)
+    Input<Buffer<float, 3>> v{"v"};          // (vd, h, b)
+    Input<Buffer<float, 3>> g{"g"};          // (kd, h, b)
+    Input<Buffer<float, 4>> state{"state"};  // (vd, kd, h, b)
+    Input<float> scale{"scale"};
+    Output<Buffer<float, 3>> o{"o"};                  // (vd, h, b)
+    Output<Buffer<float, 4>> new_state{"new_state"};  // (vd, kd, h, b)
+
+    Var kd{"kd"}, vd{"vd"}, h{"h"}, b{"b"};
+    Func updated{"updated"}, o_sum{"o_sum"};
+
+    void generate() {
+        load_schedule("gla_step");
+        Expr K = q.dim(0).extent();
+        updated(vd, kd, h, b) = exp(g(kd, h, b)) * state(vd, kd, h, b) + k(kd, h, b) * v(vd, h, b);
+        RDom rk(0, K, "rk");
+        o_sum(vd, h, b) = 0.0f;
+        o_sum(vd, h, b) += q(rk, h, b) * updated(vd, rk, h, b);
+        o(vd, h, b) = scale * o_sum(vd, h, b);
+        new_state(vd, kd, h, b) = updated(vd, kd, h, b);
+
+        for (auto *in : {&q, &k, &g}) (*in).set_estimates({{0, 64}, {0, 8}, {0, 64}});
+        v.set_estimates({{0, 64}, {0, 8}, {0, 64}});
+        state.set_estimates({{0, 64}, {0, 64}, {0, 8}, {0, 64}});
+        scale.set_estimate(0.125f);
+        o.set_estimates({{0, 64}, {0, 8}, {0, 64}});
+        new_state.set_estimates({{0, 64}, {0, 64}, {0, 8}, {0, 64}});
+    }
+
+    void schedule() {
+        apply_schedule({updated, o_sum, o, new_state});
+    }
+};
+
+}  // namespace
+}  // namespace seqmix
+
+HALIDE_REGISTER_GENERATOR(seqmix::Gla, gla)
+HALIDE_REGISTER_GENERATOR(seqmix::GlaStep, gla_step)

@@ -1,0 +1,37 @@
+// The steps every API function shares once its arguments are validated: pick the variant, run it
+// with a CallContext as Halide's user_context, and turn a nonzero status into seqmix::Error.
+#pragma once
+
+#include <string>
+
+#include "call_context.h"
+#include "dispatch.h"
+#include "validate.h"
+
+namespace seqmix::detail {
+
+class Call {
+public:
+    Call(const char *fn, const Checker &checked, const CallOptions &options) : checked_(checked), forced_(options.variant) {
+        install_halide_hooks();
+        ctx.fn = fn;
+        ctx.stream = options.stream;
+        ctx.device = checked.device().index;
+    }
+
+    template<typename F, typename... Args>
+    void run(const char *mixer, Args... args) {
+        const VariantEntry &e = select_variant(ctx.fn, mixer, checked_.device(), checked_.dims(), forced_);
+        int status = entry_point<F>(e)(&ctx, args...);
+        set_last_variant(e);
+        check_status(status, ctx, e.symbol);
+    }
+
+    CallContext ctx;
+
+private:
+    const Checker &checked_;
+    std::string forced_;
+};
+
+}  // namespace seqmix::detail

@@ -1,0 +1,67 @@
+// seqmix::gla and seqmix::gla_step: validation and dispatch for the `gla` and `gla_step` generators.
+#include <cmath>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "buffers.h"
+#include "call.h"
+
+namespace seqmix {
+namespace {
+
+float scale_or_default(const detail::Checker &c, const std::optional<float> &scale) {
+    const float s = scale.value_or(1.0f / std::sqrt(static_cast<float>(c.dim("K"))));
+    if (!std::isfinite(s)) c.fail(fmt::format("options.scale is {}, expected a finite value", s));
+    return s;
+}
+
+}  // namespace
+
+void gla(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &o,
+         const std::optional<Tensor> &initial_state, const std::optional<Tensor> &final_state,
+         const GlaOptions &options) {
+    detail::Checker c("seqmix::gla");
+    c.tensor("q", q, {"B", "T", "H", "K"});
+    c.tensor("k", k, {"B", "T", "H", "K"});
+    c.tensor("v", v, {"B", "T", "H", "V"});
+    c.tensor("g", g, {"B", "T", "H", "K"});
+    c.optional_tensor("initial_state", initial_state, {"B", "H", "K", "V"});
+    c.tensor("o", o, {"B", "T", "H", "V"}, true);
+    c.optional_tensor("final_state", final_state, {"B", "H", "K", "V"}, true);
+    c.no_overlap();
+    const float scale = scale_or_default(c, options.scale);
+
+    detail::Call call("seqmix::gla", c, options);
+    const std::vector<int64_t> state_shape{c.dim("B"), c.dim("H"), c.dim("K"), c.dim("V")};
+    detail::KernelBuffer bq(q, call.ctx, true), bk(k, call.ctx, true), bv(v, call.ctx, true), bg(g, call.ctx, true);
+    detail::KernelBuffer bo(o, call.ctx, false);
+    auto b_init = initial_state ? std::make_unique<detail::KernelBuffer>(*initial_state, call.ctx, true)
+                                : std::make_unique<detail::KernelBuffer>(state_shape, c.device(), call.ctx, true);
+    auto b_final = final_state ? std::make_unique<detail::KernelBuffer>(*final_state, call.ctx, false)
+                               : std::make_unique<detail::KernelBuffer>(state_shape, c.device(), call.ctx, false);
+    call.run<detail::gla_fn>("gla", bq.get(), bk.get(), bv.get(), bg.get(), b_init->get(), scale, bo.get(),
+                             b_final->get());
+}
+
+void gla_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &state,
+              const Tensor &o, const Tensor &new_state, const GlaOptions &options) {
+    detail::Checker c("seqmix::gla_step");
+    c.tensor("q", q, {"B", "H", "K"});
+    c.tensor("k", k, {"B", "H", "K"});
+    c.tensor("v", v, {"B", "H", "V"});
+    c.tensor("g", g, {"B", "H", "K"});
+    c.tensor("state", state, {"B", "H", "K", "V"});
+    c.tensor("o", o, {"B", "H", "V"}, true);
+    c.tensor("new_state", new_state, {"B", "H", "K", "V"}, true);
+    c.no_overlap();
+    const float scale = scale_or_default(c, options.scale);
+
+    detail::Call call("seqmix::gla_step", c, options);
+    detail::KernelBuffer bq(q, call.ctx, true), bk(k, call.ctx, true), bv(v, call.ctx, true), bg(g, call.ctx, true);
+    detail::KernelBuffer bs(state, call.ctx, true), bo(o, call.ctx, false), bn(new_state, call.ctx, false);
+    call.run<detail::gla_step_fn>("gla_step", bq.get(), bk.get(), bv.get(), bg.get(), bs.get(), scale, bo.get(),
+                                  bn.get());
+}
+
+}  // namespace seqmix

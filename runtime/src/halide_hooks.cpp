@@ -1,0 +1,78 @@
+// Halide's runtime aborts the process on errors and creates its own CUDA context unless told
+// otherwise. These hooks make every error a status code with its message kept in the call's
+// CallContext, and run CUDA kernels in the device's primary context (the one the CUDA runtime
+// API, PyTorch and CuPy use) on the caller's stream.
+#include <HalideRuntime.h>
+#ifdef SEQMIX_HAS_CUDA
+#include <HalideRuntimeCuda.h>
+#endif
+
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "call_context.h"
+#include "cuda_driver.h"
+
+namespace seqmix::detail {
+namespace {
+
+void on_error(void *user_context, const char *msg) {
+    if (auto *ctx = static_cast<CallContext *>(user_context)) {
+        if (!ctx->error.empty()) ctx->error += "; ";
+        ctx->error += msg;
+    } else {
+        std::fprintf(stderr, "seqmix (Halide runtime): %s\n", msg);
+    }
+}
+
+#ifdef SEQMIX_HAS_CUDA
+int acquire_context(void *user_context, void **ctx, bool /*create*/) {
+    auto *call = static_cast<CallContext *>(user_context);
+    int device = call ? call->device : 0;
+    *ctx = cuda::primary_context(device);
+    if (!*ctx) {
+        on_error(user_context, fmt::format("cannot retain the primary context of cuda:{}: {}", device,
+                                           cuda::last_error()).c_str());
+        return halide_error_code_device_malloc_failed;
+    }
+    return halide_error_code_success;
+}
+
+int release_context(void *) { return halide_error_code_success; }
+
+int get_stream(void *user_context, void *, void **stream) {
+    auto *call = static_cast<CallContext *>(user_context);
+    *stream = call ? call->stream : nullptr;
+    return halide_error_code_success;
+}
+#endif
+
+}  // namespace
+
+void install_halide_hooks() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        halide_set_error_handler(on_error);
+#ifdef SEQMIX_HAS_CUDA
+        // Halide's CUDA JIT caps kernels at 64 registers unless told otherwise; the register-tiled
+        // schedules spill at 64 (HALIDE_NOTES.md). 128 measured best; a user's value wins.
+        setenv("HL_CUDA_JIT_MAX_REGISTERS", SEQMIX_CUDA_MAX_REGISTERS, /*overwrite=*/0);
+        halide_set_cuda_acquire_context(acquire_context);
+        halide_set_cuda_release_context(release_context);
+        halide_set_cuda_get_stream(get_stream);
+        // Intermediate device buffers are reused across calls instead of cuMemAlloc/cuMemFree each time.
+        halide_reuse_device_allocations(nullptr, true);
+#endif
+    });
+}
+
+void check_status(int status, const CallContext &ctx, const std::string &variant) {
+    if (status == 0) return;
+    throw KernelError(fmt::format("{}: kernel {} failed (Halide error {}): {}", ctx.fn, variant, status,
+                            ctx.error.empty() ? "no message" : ctx.error));
+}
+
+}  // namespace seqmix::detail
