@@ -1,0 +1,435 @@
+// Argument validation of the public API (STYLE.md, "Runtime"): every bad argument is a
+// seqmix::Error whose message starts with "seqmix::<function>: ", names the argument, and gives
+// the actual and the expected value, e.g.
+//   seqmix::gla: k has shape [1,8,2,12], expected [1,8,2,K] with K == q's 16
+//   seqmix::gla: v has dtype f16, expected f32
+//   seqmix::gla: q has stride 2 in its last dimension, expected 1 (contiguous)
+//   seqmix::gla: q has rank 3, expected 4 ([B,T,H,K])
+//   seqmix::gla: g is null
+//   seqmix::attention: o overlaps q
+//   seqmix::gla: k is on cuda:0 but q is on cpu
+// The tests pin the prefix, the argument and the numbers, not the rest of the wording.
+// Validation comes before any data access, so most cases here pass pointers to small host arrays
+// (or host arrays labelled as CUDA memory) that no kernel ever reads.
+#include "support/variants.h"
+
+#include <seqmix/seqmix.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace seqmix::test {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// The message of the seqmix::Error that call() throws; a failure if it throws nothing or
+// something else.
+std::string error_of(const std::function<void()> &call) {
+    try {
+        call();
+    } catch (const seqmix::Error &e) {
+        return e.what();
+    } catch (const std::exception &e) {
+        ADD_FAILURE() << "threw a std::exception that is not a seqmix::Error: " << e.what();
+        return "";
+    } catch (...) {
+        ADD_FAILURE() << "threw something that is not a seqmix::Error";
+        return "";
+    }
+    ADD_FAILURE() << "did not throw";
+    return "";
+}
+
+Tensor with_dtype(Tensor t, DType dtype) {
+    t.dtype = dtype;
+    return t;
+}
+
+Tensor with_strides(Tensor t, std::vector<int64_t> strides) {
+    t.strides = std::move(strides);
+    return t;
+}
+
+Tensor on_cuda(Tensor t) {
+    t.device = Device::cuda(0);
+    return t;
+}
+
+bool library_has_cuda_variants() {
+    for (const VariantInfo &v : seqmix::variants()) {
+        if (backend_of_target(v.target) == Backend::cuda) return true;
+    }
+    return false;
+}
+
+// ---- gla: B=1, T=8, H=2, K=16, V=8 ---------------------------------------------------------
+
+struct GlaArgs {
+    static constexpr int64_t B = 1, T = 8, H = 2, K = 16, V = 8;
+    // Finite inputs, so the few calls that are valid can run.
+    std::vector<float> qd = std::vector<float>(B * T * H * K, 0.25f), kd = qd, gd = std::vector<float>(qd.size(), -0.1f);
+    std::vector<float> vd = std::vector<float>(B * T * H * V, 0.5f), od = vd;
+    std::vector<float> h0d = std::vector<float>(B * H * K * V, 0.0f), htd = h0d;
+    Tensor q = Tensor::contiguous(qd.data(), {B, T, H, K});
+    Tensor k = Tensor::contiguous(kd.data(), {B, T, H, K});
+    Tensor v = Tensor::contiguous(vd.data(), {B, T, H, V});
+    Tensor g = Tensor::contiguous(gd.data(), {B, T, H, K});
+    Tensor o = Tensor::contiguous(od.data(), {B, T, H, V});
+    std::optional<Tensor> h0 = Tensor::contiguous(h0d.data(), {B, H, K, V});
+    std::optional<Tensor> ht = Tensor::contiguous(htd.data(), {B, H, K, V});
+    GlaOptions opt;
+    void call() const { seqmix::gla(q, k, v, g, o, h0, ht, opt); }
+    std::string error() const {
+        return error_of([this] { call(); });
+    }
+};
+
+TEST(GlaValidation, ValidArgumentsRun) {
+    GlaArgs a;
+    EXPECT_NO_THROW(a.call());
+}
+
+TEST(GlaValidation, WrongRank) {
+    GlaArgs a;
+    a.q = Tensor::contiguous(a.qd.data(), {8, 2, 16});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::gla: "), HasSubstr("q has rank 3, expected 4")));
+}
+
+TEST(GlaValidation, KeyDimDiffersFromQ) {
+    GlaArgs a;
+    a.k = Tensor::contiguous(a.kd.data(), {1, 8, 2, 12});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::gla: "), HasSubstr("k has shape [1,8,2,12], expected"),
+                                 HasSubstr("q's 16")));
+}
+
+TEST(GlaValidation, ValueSequenceDiffers) {
+    GlaArgs a;
+    a.v = Tensor::contiguous(a.vd.data(), {1, 7, 2, 8});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::gla: "), HasSubstr("v has shape [1,7,2,8], expected")));
+}
+
+TEST(GlaValidation, GateShapeDiffers) {
+    GlaArgs a;
+    a.g = Tensor::contiguous(a.gd.data(), {1, 8, 2, 15});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::gla: "), HasSubstr("g has shape [1,8,2,15], expected")));
+}
+
+TEST(GlaValidation, OutputShapeDiffers) {
+    GlaArgs a;
+    a.o = Tensor::contiguous(a.od.data(), {1, 8, 2, 7});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::gla: "), HasSubstr("o has shape [1,8,2,7], expected")));
+}
+
+TEST(GlaValidation, StateShapesDiffer) {
+    GlaArgs a;
+    a.ht = Tensor::contiguous(a.htd.data(), {1, 2, 16, 9});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::gla: "), HasSubstr("final_state has shape [1,2,16,9], expected")));
+    GlaArgs b;
+    b.h0 = Tensor::contiguous(b.h0d.data(), {1, 2, 8, 8});
+    EXPECT_THAT(b.error(), AllOf(StartsWith("seqmix::gla: "), HasSubstr("initial_state has shape [1,2,8,8], expected")));
+}
+
+TEST(GlaValidation, WrongDtype) {
+    GlaArgs a;
+    a.v = with_dtype(a.v, DType::f16);
+    EXPECT_THAT(a.error(), StartsWith("seqmix::gla: v has dtype f16, expected f32"));
+    GlaArgs b;
+    b.h0 = with_dtype(*b.h0, DType::bf16);
+    EXPECT_THAT(b.error(), StartsWith("seqmix::gla: initial_state has dtype bf16, expected f32"));
+}
+
+TEST(GlaValidation, LastDimensionNotContiguous) {
+    GlaArgs a;
+    a.q = with_strides(a.q, {512, 64, 32, 2});
+    EXPECT_THAT(a.error(), StartsWith("seqmix::gla: q has stride 2 in its last dimension, expected 1 (contiguous)"));
+}
+
+TEST(GlaValidation, ZeroOrNegativeStride) {
+    GlaArgs a;
+    a.k = with_strides(a.k, {256, 32, 0, 1});  // a broadcast head: not allowed (positive strides only)
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::gla: "), HasSubstr("k has stride 0")));
+    GlaArgs b;
+    b.k = with_strides(b.k, {256, -32, 16, 1});
+    EXPECT_THAT(b.error(), AllOf(StartsWith("seqmix::gla: "), HasSubstr("k has stride -32")));
+}
+
+TEST(GlaValidation, NullData) {
+    GlaArgs a;
+    a.g.data = nullptr;
+    EXPECT_THAT(a.error(), StartsWith("seqmix::gla: g is null"));
+    GlaArgs b;
+    b.o.data = nullptr;
+    EXPECT_THAT(b.error(), StartsWith("seqmix::gla: o is null"));
+}
+
+TEST(GlaValidation, OutputOverlapsInput) {
+    GlaArgs a;
+    a.o = Tensor::contiguous(a.qd.data(), {1, 8, 2, 8});  // o aliases q
+    EXPECT_THAT(a.error(), StartsWith("seqmix::gla: o overlaps q"));
+    GlaArgs b;
+    b.o = Tensor::contiguous(b.kd.data() + 100, {1, 8, 2, 8});  // starts inside k
+    EXPECT_THAT(b.error(), StartsWith("seqmix::gla: o overlaps k"));
+    GlaArgs c;
+    c.ht = Tensor::contiguous(c.vd.data(), {1, 2, 16, 8});  // final_state's extent covers v (and more)
+    EXPECT_THAT(c.error(), StartsWith("seqmix::gla: final_state overlaps v"));
+}
+
+// Inputs may alias each other (q == k is legal: nothing writes them).
+TEST(GlaValidation, InputsMayAliasEachOther) {
+    GlaArgs a;
+    a.k = a.q;
+    EXPECT_NO_THROW(a.call());
+}
+
+TEST(GlaValidation, MixedDevices) {
+    GlaArgs a;
+    a.k = on_cuda(a.k);
+    EXPECT_THAT(a.error(), StartsWith("seqmix::gla: k is on cuda:0 but q is on cpu"));
+    GlaArgs b;
+    b.ht = on_cuda(*b.ht);
+    EXPECT_THAT(b.error(), StartsWith("seqmix::gla: final_state is on cuda:0 but q is on cpu"));
+}
+
+// All tensors on CUDA where the library cannot run CUDA: a seqmix::Error naming the function and
+// CUDA (not a crash, not a CUDA runtime exception).
+TEST(GlaValidation, CudaTensorsWithoutCuda) {
+    if (library_has_cuda_variants() && seqmix::cuda_available()) {
+        GTEST_SKIP() << "this host runs CUDA variants; the CUDA kernel tests cover CUDA tensors";
+    }
+    GlaArgs a;
+    for (Tensor *t : {&a.q, &a.k, &a.v, &a.g, &a.o, &*a.h0, &*a.ht}) {
+        *t = on_cuda(*t);
+    }
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::gla: "), HasSubstr("cuda")));
+}
+
+TEST(GlaValidation, EmptyBatchOrSequence) {
+    GlaArgs a;
+    a.q.shape = a.k.shape = a.g.shape = {1, 0, 2, 16};
+    a.v.shape = a.o.shape = {1, 0, 2, 8};
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::gla: "), HasSubstr("[1,0,2,16]"), HasSubstr(">= 1")));
+    GlaArgs b;
+    b.q.shape = b.k.shape = b.g.shape = {0, 8, 2, 16};
+    b.v.shape = b.o.shape = {0, 8, 2, 8};
+    b.h0->shape = b.ht->shape = {0, 2, 16, 8};
+    EXPECT_THAT(b.error(), AllOf(StartsWith("seqmix::gla: "), HasSubstr("[0,8,2,16]"), HasSubstr(">= 1")));
+}
+
+TEST(GlaValidation, UnknownForcedVariant) {
+    GlaArgs a;
+    a.opt.variant = "x86-64-avx2/nonexistent";
+    const std::string msg = a.error();
+    EXPECT_THAT(msg, AllOf(StartsWith("seqmix::gla: "), HasSubstr("options.variant"),
+                           HasSubstr("x86-64-avx2/nonexistent"), HasSubstr("not built"), HasSubstr("built: ")));
+    // the list of what was built names real variants
+    for (const Variant &v : variants_of("gla")) {
+        EXPECT_THAT(msg, HasSubstr(v.forced()));
+    }
+    GlaArgs b;
+    b.opt.variant = "nonsense";
+    EXPECT_THAT(b.error(), AllOf(StartsWith("seqmix::gla: "), HasSubstr("options.variant"), HasSubstr("nonsense")));
+}
+
+// A rejected call writes nothing.
+TEST(GlaValidation, RejectedCallLeavesOutputsAlone) {
+    GlaArgs a;
+    a.k = Tensor::contiguous(a.kd.data(), {1, 8, 2, 12});
+    const std::vector<float> o_before = a.od, ht_before = a.htd;
+    a.error();
+    EXPECT_EQ(a.od, o_before);
+    EXPECT_EQ(a.htd, ht_before);
+}
+
+// ---- gla_step: B=1, H=2, K=16, V=8 ---------------------------------------------------------
+
+struct GlaStepArgs {
+    static constexpr int64_t B = 1, H = 2, K = 16, V = 8;
+    std::vector<float> qd = std::vector<float>(B * H * K, 0.25f), kd = qd, gd = std::vector<float>(qd.size(), -0.1f);
+    std::vector<float> vd = std::vector<float>(B * H * V, 0.5f), od = vd;
+    std::vector<float> sd = std::vector<float>(B * H * K * V, 0.0f), nd = sd;
+    Tensor q = Tensor::contiguous(qd.data(), {B, H, K});
+    Tensor k = Tensor::contiguous(kd.data(), {B, H, K});
+    Tensor v = Tensor::contiguous(vd.data(), {B, H, V});
+    Tensor g = Tensor::contiguous(gd.data(), {B, H, K});
+    Tensor state = Tensor::contiguous(sd.data(), {B, H, K, V});
+    Tensor o = Tensor::contiguous(od.data(), {B, H, V});
+    Tensor new_state = Tensor::contiguous(nd.data(), {B, H, K, V});
+    GlaOptions opt;
+    void call() const { seqmix::gla_step(q, k, v, g, state, o, new_state, opt); }
+    std::string error() const {
+        return error_of([this] { call(); });
+    }
+};
+
+TEST(GlaStepValidation, ValidArgumentsRun) {
+    GlaStepArgs a;
+    EXPECT_NO_THROW(a.call());
+}
+
+TEST(GlaStepValidation, WrongRank) {
+    GlaStepArgs a;
+    a.q = Tensor::contiguous(a.qd.data(), {1, 1, 2, 16});  // a [B,T,H,K] token passed to the step
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::gla_step: "), HasSubstr("q has rank 4, expected 3")));
+}
+
+TEST(GlaStepValidation, StateShapeDiffers) {
+    GlaStepArgs a;
+    a.state = Tensor::contiguous(a.sd.data(), {1, 2, 16, 9});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::gla_step: "), HasSubstr("state has shape [1,2,16,9], expected")));
+}
+
+TEST(GlaStepValidation, NewStateAliasesState) {
+    GlaStepArgs a;
+    a.new_state = a.state;
+    EXPECT_THAT(a.error(), StartsWith("seqmix::gla_step: new_state overlaps state"));
+}
+
+TEST(GlaStepValidation, OutputOverlapsInput) {
+    GlaStepArgs a;
+    a.o = Tensor::contiguous(a.vd.data(), {1, 2, 8});
+    EXPECT_THAT(a.error(), StartsWith("seqmix::gla_step: o overlaps v"));
+}
+
+TEST(GlaStepValidation, WrongDtypeAndNull) {
+    GlaStepArgs a;
+    a.g = with_dtype(a.g, DType::f16);
+    EXPECT_THAT(a.error(), StartsWith("seqmix::gla_step: g has dtype f16, expected f32"));
+    GlaStepArgs b;
+    b.state.data = nullptr;
+    EXPECT_THAT(b.error(), StartsWith("seqmix::gla_step: state is null"));
+}
+
+TEST(GlaStepValidation, MixedDevices) {
+    GlaStepArgs a;
+    a.new_state = on_cuda(a.new_state);
+    EXPECT_THAT(a.error(), StartsWith("seqmix::gla_step: new_state is on cuda:0 but q is on cpu"));
+}
+
+// ---- attention: B=1, T=8, S=10, H=4, Hkv=2, K=16, V=8 ----------------------------------------
+
+struct AttnArgs {
+    static constexpr int64_t B = 1, T = 8, S = 10, H = 4, Hkv = 2, K = 16, V = 8;
+    std::vector<float> qd = std::vector<float>(B * T * H * K, 0.25f), kd = std::vector<float>(B * S * Hkv * K, 0.5f);
+    std::vector<float> vd = std::vector<float>(B * S * Hkv * V, 1.0f), od = std::vector<float>(B * T * H * V, 0.0f);
+    std::vector<float> lsed = std::vector<float>(B * H * T, 0.0f);
+    Tensor q = Tensor::contiguous(qd.data(), {B, T, H, K});
+    Tensor k = Tensor::contiguous(kd.data(), {B, S, Hkv, K});
+    Tensor v = Tensor::contiguous(vd.data(), {B, S, Hkv, V});
+    Tensor o = Tensor::contiguous(od.data(), {B, T, H, V});
+    std::optional<Tensor> lse = Tensor::contiguous(lsed.data(), {B, H, T});
+    AttentionOptions opt;
+    void call() const { seqmix::attention(q, k, v, o, lse, opt); }
+    std::string error() const {
+        return error_of([this] { call(); });
+    }
+};
+
+TEST(AttentionValidation, ValidArgumentsRun) {
+    AttnArgs a;
+    EXPECT_NO_THROW(a.call());
+}
+
+TEST(AttentionValidation, WrongRank) {
+    AttnArgs a;
+    a.q = Tensor::contiguous(a.qd.data(), {8, 4, 16});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::attention: "), HasSubstr("q has rank 3, expected 4")));
+}
+
+TEST(AttentionValidation, KeyDimDiffersFromQ) {
+    AttnArgs a;
+    a.k = Tensor::contiguous(a.kd.data(), {1, 10, 2, 12});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::attention: "), HasSubstr("k has shape [1,10,2,12], expected"),
+                                 HasSubstr("q's 16")));
+}
+
+TEST(AttentionValidation, ValueLengthDiffersFromKey) {
+    AttnArgs a;
+    a.v = Tensor::contiguous(a.vd.data(), {1, 9, 2, 8});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::attention: "), HasSubstr("v has shape [1,9,2,8], expected")));
+}
+
+TEST(AttentionValidation, KvHeadsDoNotDivideHeads) {
+    AttnArgs a;
+    a.k = Tensor::contiguous(a.kd.data(), {1, 10, 3, 16});
+    a.v = Tensor::contiguous(a.vd.data(), {1, 10, 3, 8});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::attention: "), HasSubstr("k has shape [1,10,3,16]"),
+                                 HasSubstr("Hkv"), HasSubstr("4")));
+}
+
+TEST(AttentionValidation, LseShapeDiffers) {
+    AttnArgs a;
+    a.lse = Tensor::contiguous(a.lsed.data(), {1, 4, 7});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::attention: "), HasSubstr("lse has shape [1,4,7], expected")));
+}
+
+TEST(AttentionValidation, WrongDtypeStrideNull) {
+    AttnArgs a;
+    a.q = with_dtype(a.q, DType::f16);
+    EXPECT_THAT(a.error(), StartsWith("seqmix::attention: q has dtype f16, expected f32"));
+    AttnArgs b;
+    b.v = with_strides(b.v, {320, 32, 16, 2});
+    EXPECT_THAT(b.error(), StartsWith("seqmix::attention: v has stride 2 in its last dimension, expected 1 (contiguous)"));
+    AttnArgs c;
+    c.k.data = nullptr;
+    EXPECT_THAT(c.error(), StartsWith("seqmix::attention: k is null"));
+    AttnArgs d;
+    d.q = with_strides(d.q, {512, 64, -16, 1});
+    EXPECT_THAT(d.error(), AllOf(StartsWith("seqmix::attention: "), HasSubstr("q has stride -16")));
+}
+
+TEST(AttentionValidation, OutputOverlapsInput) {
+    AttnArgs a;
+    a.o = Tensor::contiguous(a.qd.data(), {1, 8, 4, 8});
+    EXPECT_THAT(a.error(), StartsWith("seqmix::attention: o overlaps q"));
+    AttnArgs b;
+    b.lse = Tensor::contiguous(b.kd.data() + 3, {1, 4, 8});
+    EXPECT_THAT(b.error(), StartsWith("seqmix::attention: lse overlaps k"));
+    AttnArgs c;
+    c.lse = Tensor::contiguous(c.od.data() + 8, {1, 4, 8});
+    EXPECT_THAT(c.error(), AllOf(StartsWith("seqmix::attention: "), HasSubstr("overlaps")));
+}
+
+TEST(AttentionValidation, NegativeWindow) {
+    AttnArgs a;
+    a.opt.window = -1;
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::attention: "), HasSubstr("window"), HasSubstr("-1")));
+}
+
+TEST(AttentionValidation, MixedDevices) {
+    AttnArgs a;
+    a.k = on_cuda(a.k);
+    EXPECT_THAT(a.error(), StartsWith("seqmix::attention: k is on cuda:0 but q is on cpu"));
+    AttnArgs b;
+    b.lse = on_cuda(*b.lse);
+    EXPECT_THAT(b.error(), StartsWith("seqmix::attention: lse is on cuda:0 but q is on cpu"));
+}
+
+TEST(AttentionValidation, EmptySequence) {
+    AttnArgs a;
+    a.q.shape = {1, 0, 4, 16};
+    a.o.shape = {1, 0, 4, 8};
+    a.lse->shape = {1, 4, 0};
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::attention: "), HasSubstr("[1,0,4,16]"), HasSubstr(">= 1")));
+}
+
+TEST(AttentionValidation, UnknownForcedVariant) {
+    AttnArgs a;
+    a.opt.variant = "x86-64-avx2/nonexistent";
+    const std::string msg = a.error();
+    EXPECT_THAT(msg, AllOf(StartsWith("seqmix::attention: "), HasSubstr("options.variant"),
+                           HasSubstr("x86-64-avx2/nonexistent"), HasSubstr("not built"), HasSubstr("built: ")));
+    for (const Variant &v : variants_of("attention")) {
+        EXPECT_THAT(msg, HasSubstr(v.forced()));
+    }
+}
+
+}  // namespace
+}  // namespace seqmix::test
