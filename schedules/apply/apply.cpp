@@ -1,0 +1,516 @@
+// The applier: resolves names against the pipeline and makes one Halide scheduling call per
+// directive, turning every failure into a sched::Error at the directive.
+#include "apply/apply.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace seqmix::sched {
+
+namespace {
+
+using Halide::Func;
+using Halide::RVar;
+using Halide::Stage;
+using Halide::Var;
+using Halide::VarOrRVar;
+
+// One loop dimension of a stage as the file may name it.
+struct Dim {
+    std::string halide;   // Halide's name: "t", "t.to", "rk$x"
+    std::string display;  // how error messages list it: "t", "to", "rk"
+    std::string dotted;   // RVars: "rk.x"
+    bool rvar = false;
+
+    // Halide matches loop names by their last component ("yo" finds "y.yo") and insists on it.
+    VarOrRVar handle() const {
+        std::string last = halide.substr(halide.rfind('.') + 1);
+        return rvar ? VarOrRVar(RVar(last)) : VarOrRVar(Var(last));
+    }
+};
+
+std::string stage_name(const std::string &func, int stage) {
+    return stage == 0 ? fmt::format("Func '{}' stage 0", func) : fmt::format("Func '{}' update {}", func, stage - 1);
+}
+
+// Halide::Error::what() ends with a newline and sometimes carries an "Error:" prefix; keep one line
+// of text where possible so the sched::Error reads as one message.
+std::string halide_message(const char *what) {
+    std::string m = what ? what : "";
+    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) {
+        m.pop_back();
+    }
+    for (const char *prefix : {"Error: ", "Error:\n", "User error: "}) {
+        if (m.rfind(prefix, 0) == 0) {
+            m = m.substr(std::string(prefix).size());
+        }
+    }
+    std::replace(m.begin(), m.end(), '\n', ' ');
+    return m;
+}
+
+class Applier {
+public:
+    Applier(const Schedule &s, const std::map<std::string, int64_t> &params, const std::vector<Func> &funcs,
+            const Halide::Target &target)
+        : s_(s), params_(params), target_(target) {
+        for (const Func &f : funcs) {
+            if (!funcs_.count(f.name())) {
+                order_.push_back(f.name());
+            }
+            funcs_.emplace(f.name(), f);
+        }
+        // Halide makes Func names unique per process by appending "$N" ("out" becomes "out$1" when a
+        // second Func named "out" is made, as in tests and the tuner). The file says "out": accept
+        // the base name where exactly one Func has it.
+        std::map<std::string, std::vector<std::string>> bases;
+        for (const std::string &n : order_) {
+            size_t dollar = n.rfind('$');
+            if (dollar != std::string::npos && dollar + 1 < n.size() &&
+                n.find_first_not_of("0123456789", dollar + 1) == std::string::npos) {
+                bases[n.substr(0, dollar)].push_back(n);
+            }
+        }
+        for (const auto &[base, names] : bases) {
+            if (names.size() == 1 && !funcs_.count(base)) {
+                funcs_.emplace(base, funcs_.at(names[0]));
+                std::replace(order_.begin(), order_.end(), names[0], base);
+            }
+        }
+    }
+
+    void run();
+
+private:
+    Func &func(const FuncRef &r);
+    Stage stage(Func &f, int index, const FuncRef &ref, const Loc &loc);
+    std::vector<Dim> dims(Func &f, int index);
+    Dim find(Func &f, int index, const Name &n, const std::string &fname);
+    void check_new(Func &f, int index, const Name &n, const std::string &fname);
+    Halide::Expr factor(const Expr &e, bool positive);
+    int64_t value(const Expr &e);
+    Var pure_var(Func &f, const Name &n, const std::string &fname);
+    Halide::LoopLevel loop_level(const Directive &d, int *stage_found = nullptr);
+
+    void apply_stage(const StageBlock &b, const Directive &d);
+    void apply_func(const StageBlock &b, const Directive &d);
+    void apply_late(const StageBlock &b, const Directive &d);
+
+    const Schedule &s_;
+    const std::map<std::string, int64_t> &params_;
+    const Halide::Target &target_;
+    std::map<std::string, Func> funcs_;  // by name, then wrappers by their text "k.in(qk)"
+    std::vector<std::string> order_;
+};
+
+Func &Applier::func(const FuncRef &r) {
+    auto lookup = [&](const Name &n) -> Func & {
+        auto it = funcs_.find(n.text);
+        if (it == funcs_.end()) {
+            throw Error(n.loc, fmt::format("unknown Func '{}'; Funcs are: {}", n.text, fmt::join(order_, " ")));
+        }
+        return it->second;
+    };
+    if (!r.wrapper) {
+        return lookup(r.base);
+    }
+    std::string key = r.str();
+    auto it = funcs_.find(key);
+    if (it != funcs_.end()) {
+        return it->second;
+    }
+    Func &base = lookup(r.base);
+    std::vector<Func> consumers;
+    for (const Name &c : r.consumers) {
+        consumers.push_back(lookup(c));
+    }
+    Func w;
+    try {
+        w = consumers.empty() ? base.in() : consumers.size() == 1 ? base.in(consumers[0]) : base.in(consumers);
+    } catch (const Halide::Error &e) {
+        throw Error(r.base.loc, fmt::format("Halide rejected the wrapper {}: {}", key, halide_message(e.what())));
+    }
+    return funcs_.emplace(key, w).first->second;
+}
+
+Stage Applier::stage(Func &f, int index, const FuncRef &ref, const Loc &loc) {
+    int updates = f.num_update_definitions();
+    if (index > updates) {
+        std::string have = updates == 0   ? "no updates"
+                           : updates == 1 ? "1 update (update 0)"
+                                          : fmt::format("{} updates (update 0 to {})", updates, updates - 1);
+        throw Error(loc, fmt::format("Func '{}' has {}; 'update {}' does not exist", ref.str(), have, index - 1));
+    }
+    return index == 0 ? Stage(f) : f.update(index - 1);
+}
+
+std::vector<Dim> Applier::dims(Func &f, int index) {
+    // Read the loops back from Halide after every directive, so names introduced by split, tile,
+    // fuse and gpu_tile (and removed by them) are exactly Halide's.
+    const Halide::Internal::Definition &def =
+        index == 0 ? f.function().definition() : f.function().update(index - 1);
+    std::vector<Dim> out;
+    std::map<std::string, int> rdom_dims;  // "rk" -> number of RVars named rk$...
+    for (const auto &d : def.schedule().dims()) {
+        if (d.var == Var::outermost().name()) {
+            continue;
+        }
+        Dim x;
+        x.halide = d.var;
+        x.rvar = d.is_rvar();
+        size_t dot = d.var.rfind('.');
+        x.display = dot == std::string::npos ? d.var : d.var.substr(dot + 1);
+        size_t dollar = x.display.find('$');
+        if (dollar != std::string::npos) {
+            x.dotted = x.display.substr(0, dollar) + "." + x.display.substr(dollar + 1);
+            rdom_dims[x.display.substr(0, dollar)]++;
+        }
+        out.push_back(x);
+    }
+    for (Dim &x : out) {
+        size_t dollar = x.display.find('$');
+        if (dollar != std::string::npos) {
+            std::string rdom = x.display.substr(0, dollar);
+            // A 1-D RDom is named by the RDom's name; RVars of a multi-dimensional one as rk.x, rk.y.
+            x.display = rdom_dims[rdom] == 1 ? rdom : x.dotted;
+        }
+    }
+    return out;
+}
+
+Dim Applier::find(Func &f, int index, const Name &n, const std::string &fname) {
+    std::vector<Dim> ds = dims(f, index);
+    for (const Dim &d : ds) {
+        if (n.text == d.display || n.text == d.halide || (!d.dotted.empty() && n.text == d.dotted)) {
+            return d;
+        }
+    }
+    std::vector<std::string> names;
+    for (const Dim &d : ds) {
+        names.push_back(d.display);
+    }
+    throw Error(n.loc, fmt::format("unknown Var '{}' in {}; Vars are: {}", n.text, stage_name(fname, index),
+                                   fmt::join(names, " ")));
+}
+
+void Applier::check_new(Func &f, int index, const Name &n, const std::string &fname) {
+    for (const Dim &d : dims(f, index)) {
+        if (n.text == d.display || n.text == d.halide) {
+            throw Error(n.loc, fmt::format("Var '{}' already exists in {}; pick a new name", n.text,
+                                           stage_name(fname, index)));
+        }
+    }
+}
+
+int64_t Applier::value(const Expr &e) {
+    return evaluate(e, params_);
+}
+
+Halide::Expr Applier::factor(const Expr &e, bool positive) {
+    int64_t v = value(e);
+    if (positive && v <= 0) {
+        throw Error(e.loc, fmt::format("'{}' = {} must be positive", format(e), v));
+    }
+    if (v < INT32_MIN || v > INT32_MAX) {
+        throw Error(e.loc, fmt::format("'{}' = {} does not fit in a 32-bit Halide Expr", format(e), v));
+    }
+    return Halide::Expr(static_cast<int32_t>(v));
+}
+
+Var Applier::pure_var(Func &f, const Name &n, const std::string &fname) {
+    std::vector<std::string> names;
+    for (const Var &v : f.args()) {
+        if (v.name() == n.text) {
+            return v;
+        }
+        names.push_back(v.name());
+    }
+    throw Error(n.loc, fmt::format("unknown Var '{}' of Func '{}' (storage dimensions are pure Vars); Vars are: {}",
+                                   n.text, fname, fmt::join(names, " ")));
+}
+
+Halide::LoopLevel Applier::loop_level(const Directive &d, int *stage_found) {
+    Func &g = func(*d.func);
+    const Name &v = d.vars[0];
+    std::string gname = d.func->str();
+    if (d.func_stage) {
+        stage(g, *d.func_stage, *d.func, d.func->base.loc);
+        Dim x = find(g, *d.func_stage, v, gname);
+        if (stage_found) {
+            *stage_found = *d.func_stage;
+        }
+        return Halide::LoopLevel(g, x.handle());
+    }
+    // The file's name is checked against every stage of F (the last stage that has it wins, for
+    // compute_with). The LoopLevel itself carries no stage index: Halide 21 matches such a level
+    // against F's loops of any stage, whereas an explicit index makes its schedule validation
+    // reject even legal levels ("computed at the following invalid location"). So `update N`
+    // only narrows the name check; a loop name should be unique among F's stages.
+    std::vector<std::string> listing;
+    for (int i = g.num_update_definitions(); i >= 0; i--) {
+        for (const Dim &x : dims(g, i)) {
+            if (v.text == x.display || v.text == x.halide || (!x.dotted.empty() && v.text == x.dotted)) {
+                if (stage_found) {
+                    *stage_found = i;
+                }
+                // Halide's legality check of compute_at expects the final stage unindexed.
+                if (i == g.num_update_definitions()) {
+                    return Halide::LoopLevel(g, x.handle());
+                }
+                return Halide::LoopLevel(g, x.handle());
+            }
+        }
+    }
+    for (int i = 0; i <= g.num_update_definitions(); i++) {
+        std::vector<std::string> names;
+        for (const Dim &x : dims(g, i)) {
+            names.push_back(x.display);
+        }
+        listing.push_back(fmt::format("{}: {}", i == 0 ? "stage 0" : fmt::format("update {}", i - 1),
+                                      fmt::join(names, " ")));
+    }
+    throw Error(v.loc, fmt::format("unknown loop '{}' in Func '{}'; loops are: {}", v.text, gname,
+                                   fmt::join(listing, "; ")));
+}
+
+Halide::TailStrategy tail_of(const Directive &d) {
+    using T = Halide::TailStrategy;
+    if (!d.tail) {
+        return T::Auto;
+    }
+    static const std::map<std::string, T> m = {
+        {"RoundUp", T::RoundUp},
+        {"GuardWithIf", T::GuardWithIf},
+        {"Predicate", T::Predicate},
+        {"PredicateLoads", T::PredicateLoads},
+        {"PredicateStores", T::PredicateStores},
+        {"ShiftInwards", T::ShiftInwards},
+        {"ShiftInwardsAndBlend", T::ShiftInwardsAndBlend},
+        {"RoundUpAndBlend", T::RoundUpAndBlend},
+        {"Auto", T::Auto}};
+    return m.at(d.tail->text);
+}
+
+Halide::MemoryType memory_of(const Name &n) {
+    using M = Halide::MemoryType;
+    static const std::map<std::string, M> m = {
+        {"Auto", M::Auto},         {"Heap", M::Heap},
+        {"Stack", M::Stack},       {"Register", M::Register},
+        {"GPUShared", M::GPUShared}, {"GPUTexture", M::GPUTexture},
+        {"LockedCache", M::LockedCache}, {"VTCM", M::VTCM},
+        {"AMXTile", M::AMXTile}};
+    return m.at(n.text);
+}
+
+bool is_late(const std::string &k) {
+    // Directives naming another Func's loop: applied after every loop-structure directive, so a
+    // file may say `compute_at o to` before (or after) the block that splits o's t into to.
+    return k == "compute_at" || k == "store_at" || k == "hoist_storage" || k == "compute_with";
+}
+
+bool is_stage_level(const std::string &k) {
+    static const std::set<std::string> s = {"split",      "tile",        "fuse",      "reorder",
+                                            "vectorize",  "unroll",      "parallel",  "serial",
+                                            "gpu_blocks", "gpu_threads", "gpu_lanes", "gpu_single_thread",
+                                            "gpu_tile",   "atomic",      "allow_race_conditions"};
+    return s.count(k) > 0;
+}
+
+void Applier::apply_stage(const StageBlock &b, const Directive &d) {
+    Func &f = func(b.func);
+    std::string fname = b.func.str();
+    Stage st = stage(f, b.stage, b.func, b.loc);
+    const std::string &k = d.kind;
+    if (k.rfind("gpu_", 0) == 0 && !target_.has_gpu_feature()) {
+        throw Error(d.loc, fmt::format("'{}' needs a GPU target; the target is {}", k, target_.to_string()));
+    }
+    auto var = [&](size_t i) { return find(f, b.stage, d.vars[i], fname); };
+    // A new name takes the kind (Var or RVar) of the loop it comes from.
+    auto fresh = [&](size_t i, bool rvar) {
+        check_new(f, b.stage, d.vars[i], fname);
+        return rvar ? VarOrRVar(RVar(d.vars[i].text)) : VarOrRVar(Var(d.vars[i].text));
+    };
+    Halide::TailStrategy tail = tail_of(d);
+    if (k == "split") {
+        Dim v = var(0);
+        st.split(v.handle(), fresh(1, v.rvar), fresh(2, v.rvar), factor(d.exprs[0], true), tail);
+    } else if (k == "tile") {
+        Dim x = var(0), y = var(1);
+        st.tile(x.handle(), y.handle(), fresh(2, x.rvar), fresh(3, y.rvar), fresh(4, x.rvar), fresh(5, y.rvar),
+                factor(d.exprs[0], true), factor(d.exprs[1], true), tail);
+    } else if (k == "fuse") {
+        Dim a = var(0), o = var(1);
+        st.fuse(a.handle(), o.handle(), fresh(2, a.rvar || o.rvar));
+    } else if (k == "reorder") {
+        std::vector<VarOrRVar> vs;
+        for (size_t i = 0; i < d.vars.size(); i++) {
+            vs.push_back(var(i).handle());
+        }
+        st.reorder(vs);
+    } else if (k == "vectorize" || k == "unroll") {
+        Dim v = var(0);
+        if (d.exprs.empty()) {
+            k == "vectorize" ? st.vectorize(v.handle()) : st.unroll(v.handle());
+        } else {
+            Halide::Expr e = factor(d.exprs[0], true);
+            k == "vectorize" ? st.vectorize(v.handle(), e, tail) : st.unroll(v.handle(), e, tail);
+        }
+    } else if (k == "parallel") {
+        Dim v = var(0);
+        d.exprs.empty() ? st.parallel(v.handle()) : st.parallel(v.handle(), factor(d.exprs[0], true));
+    } else if (k == "serial") {
+        st.serial(var(0).handle());
+    } else if (k == "gpu_blocks" || k == "gpu_threads") {
+        std::vector<VarOrRVar> vs;
+        for (size_t i = 0; i < d.vars.size(); i++) {
+            vs.push_back(var(i).handle());
+        }
+        bool blocks = k == "gpu_blocks";
+        if (vs.size() == 1) {
+            blocks ? st.gpu_blocks(vs[0]) : st.gpu_threads(vs[0]);
+        } else if (vs.size() == 2) {
+            blocks ? st.gpu_blocks(vs[0], vs[1]) : st.gpu_threads(vs[0], vs[1]);
+        } else {
+            blocks ? st.gpu_blocks(vs[0], vs[1], vs[2]) : st.gpu_threads(vs[0], vs[1], vs[2]);
+        }
+    } else if (k == "gpu_lanes") {
+        st.gpu_lanes(var(0).handle());
+    } else if (k == "gpu_single_thread") {
+        st.gpu_single_thread();
+    } else if (k == "gpu_tile") {
+        size_t n = d.n_inputs;
+        std::vector<Dim> in;
+        for (size_t i = 0; i < n; i++) {
+            in.push_back(var(i));
+        }
+        // Outputs: all block Vars, then all thread Vars (Halide's argument order).
+        std::vector<VarOrRVar> bv, tv;
+        std::vector<Halide::Expr> sz;
+        for (size_t i = 0; i < n; i++) {
+            bv.push_back(fresh(n + i, in[i].rvar));
+            tv.push_back(fresh(2 * n + i, in[i].rvar));
+            sz.push_back(factor(d.exprs[i], true));
+        }
+        if (n == 1) {
+            st.gpu_tile(in[0].handle(), bv[0], tv[0], sz[0], tail);
+        } else if (n == 2) {
+            st.gpu_tile(in[0].handle(), in[1].handle(), bv[0], bv[1], tv[0], tv[1], sz[0], sz[1], tail);
+        } else {
+            st.gpu_tile(in[0].handle(), in[1].handle(), in[2].handle(), bv[0], bv[1], bv[2], tv[0], tv[1], tv[2],
+                        sz[0], sz[1], sz[2], tail);
+        }
+    } else if (k == "atomic") {
+        st.atomic();
+    } else if (k == "allow_race_conditions") {
+        st.allow_race_conditions();
+    } else {
+        throw Error(d.loc, fmt::format("internal error: no stage handler for '{}'", k));
+    }
+}
+
+void Applier::apply_func(const StageBlock &b, const Directive &d) {
+    Func &f = func(b.func);
+    std::string fname = b.func.str();
+    const std::string &k = d.kind;
+    if (k == "compute_root") {
+        f.compute_root();
+    } else if (k == "compute_inline") {
+        f.compute_inline();
+    } else if (k == "store_root") {
+        f.store_root();
+    } else if (k == "hoist_storage_root") {
+        f.hoist_storage_root();
+    } else if (k == "memoize") {
+        f.memoize();
+    } else if (k == "async") {
+        f.async();
+    } else if (k == "store_in") {
+        f.store_in(memory_of(*d.word));
+    } else if (k == "bound") {
+        Var v = pure_var(f, d.vars[0], fname);
+        f.bound(v, factor(d.exprs[0], false), factor(d.exprs[1], false));
+    } else if (k == "bound_extent") {
+        f.bound_extent(pure_var(f, d.vars[0], fname), factor(d.exprs[0], false));
+    } else if (k == "align_storage") {
+        f.align_storage(pure_var(f, d.vars[0], fname), factor(d.exprs[0], true));
+    } else if (k == "fold_storage") {
+        f.fold_storage(pure_var(f, d.vars[0], fname), factor(d.exprs[0], true));
+    } else if (k == "reorder_storage") {
+        std::vector<Var> vs;
+        for (const Name &n : d.vars) {
+            vs.push_back(pure_var(f, n, fname));
+        }
+        f.reorder_storage(vs);
+    } else {
+        throw Error(d.loc, fmt::format("internal error: no Func handler for '{}'", k));
+    }
+}
+
+void Applier::apply_late(const StageBlock &b, const Directive &d) {
+    Func &f = func(b.func);
+    const std::string &k = d.kind;
+    if (k == "compute_with") {
+        Stage st = stage(f, b.stage, b.func, b.loc);
+        // compute_with takes the other stage and one of its loops, not a LoopLevel: resolve the loop
+        // the same way (last stage that has it, unless `update N` is given), then name that stage.
+        int found = 0;
+        loop_level(d, &found);
+        Func &g = func(*d.func);
+        Dim x = find(g, found, d.vars[0], d.func->str());
+        Stage other = found == 0 ? Stage(g) : g.update(found - 1);
+        st.compute_with(other, x.handle());
+        return;
+    }
+    Halide::LoopLevel ll = loop_level(d);
+    if (k == "compute_at") {
+        f.compute_at(ll);
+    } else if (k == "store_at") {
+        f.store_at(ll);
+    } else if (k == "hoist_storage") {
+        f.hoist_storage(ll);
+    }
+}
+
+void Applier::run() {
+    if (s_.autoschedule) {
+        throw Error(s_.autoschedule->loc,
+                    fmt::format("'autoschedule {}' is not applied by seqmix::sched::apply; run the autoscheduler on "
+                                "the pipeline instead (it schedules whole pipelines)",
+                                s_.autoschedule->name));
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (const StageBlock &b : s_.stages) {
+            // Resolve the Func and stage even for an empty block, so a typo never goes unnoticed.
+            Func &f = func(b.func);
+            stage(f, b.stage, b.func, b.loc);
+            for (const Directive &d : b.directives) {
+                if (is_late(d.kind) != (pass == 1)) {
+                    continue;
+                }
+                try {
+                    if (is_late(d.kind)) {
+                        apply_late(b, d);
+                    } else if (is_stage_level(d.kind)) {
+                        apply_stage(b, d);
+                    } else {
+                        apply_func(b, d);
+                    }
+                } catch (const Halide::Error &e) {
+                    throw Error(d.loc, fmt::format("Halide rejected '{}' on {}: {}", d.kind,
+                                                   stage_name(b.func.str(), b.stage), halide_message(e.what())));
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
+void apply(const Schedule &s, const std::map<std::string, int64_t> &params, const std::vector<Halide::Func> &funcs,
+           const Halide::Target &target) {
+    Applier(s, params, funcs, target).run();
+}
+
+}  // namespace seqmix::sched
