@@ -1,6 +1,7 @@
 #include "support/metrics.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <sstream>
 
@@ -9,6 +10,12 @@ namespace seqmix::test {
 namespace {
 
 constexpr double kTiny = 1e-30;
+
+std::string num(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", x);
+    return buf;
+}
 
 std::string index_string(int64_t flat, const std::vector<int64_t> &shape) {
     std::vector<int64_t> idx(shape.size());
@@ -85,8 +92,9 @@ Tolerance fp32_tolerance(double base_rel_rms, int64_t n, const std::vector<doubl
     const ErrorStats s = compare(actual, expected);
     const bool ok = s.bad_nonfinite == 0 && s.rel_rms <= tol.rel_rms && s.max_abs <= tol.max_abs;
     auto r = ok ? ::testing::AssertionSuccess() : ::testing::AssertionFailure();
-    r << name << " " << shape_string(shape) << ": rel_rms " << s.rel_rms << " (tol " << tol.rel_rms << "), max_abs "
-      << s.max_abs << " (tol " << tol.max_abs << "), |expected| rms " << s.expected_rms << " max " << s.expected_max;
+    r << name << " " << shape_string(shape) << ": rel_rms " << num(s.rel_rms) << " (tol " << num(tol.rel_rms)
+      << "), max_abs " << num(s.max_abs) << " (tol " << num(tol.max_abs) << "), |expected| rms " << num(s.expected_rms)
+      << " max " << num(s.expected_max);
     if (s.worst >= 0) {
         r << "; worst at " << index_string(s.worst, shape) << ": got " << actual[s.worst] << ", expected "
           << expected[s.worst];
