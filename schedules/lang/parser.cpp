@@ -108,6 +108,30 @@ private:
     void maybe_tail(Directive &d);
     void check_names();
 
+    // Guards the recursion of the expression parser: a file of 100k '(' must be an Error, not a
+    // stack overflow.
+    struct Depth {
+        Parser &p;
+        explicit Depth(Parser &parser, const Loc &loc) : p(parser) {
+            if (++p.depth_ > 200) {
+                throw Error(loc, "expression nested too deeply (more than 200 levels)");
+            }
+            p.count_node(loc);
+        }
+        ~Depth() {
+            p.depth_--;
+        }
+    };
+    int depth_ = 0;
+    // Evaluation, printing and comparison recurse over the tree: bound its size too (a chain of
+    // 100k '+' would otherwise be as deep as it is long).
+    int nodes_ = 0;
+    void count_node(const Loc &loc) {
+        if (++nodes_ > 4000) {
+            throw Error(loc, "expression too long (more than 4000 terms)");
+        }
+    }
+
     Lexer lx_;
     Schedule s_;
     StageBlock *cur_ = nullptr;  // index-stable: stages_ never reallocates while cur_ is used
@@ -128,6 +152,7 @@ Expr Parser::expr_or() {
     Expr e = expr_and();
     while (lx_.peek().is("or")) {
         Loc loc = lx_.next().loc;
+        count_node(loc);
         e = make(Op::Or, loc, {std::move(e), expr_and()});
     }
     return e;
@@ -137,12 +162,14 @@ Expr Parser::expr_and() {
     Expr e = expr_not();
     while (lx_.peek().is("and")) {
         Loc loc = lx_.next().loc;
+        count_node(loc);
         e = make(Op::And, loc, {std::move(e), expr_not()});
     }
     return e;
 }
 
 Expr Parser::expr_not() {
+    Depth guard(*this, lx_.peek().loc);
     if (lx_.peek().is("not")) {
         Loc loc = lx_.next().loc;
         return make(Op::Not, loc, {expr_not()});
@@ -173,6 +200,7 @@ Expr Parser::expr_add() {
     Expr e = expr_mul();
     while (lx_.peek().is("+") || lx_.peek().is("-")) {
         Token t = lx_.next();
+        count_node(t.loc);
         e = make(t.text == "+" ? Op::Add : Op::Sub, t.loc, {std::move(e), expr_mul()});
     }
     return e;
@@ -182,6 +210,7 @@ Expr Parser::expr_mul() {
     Expr e = expr_unary();
     while (lx_.peek().is("*") || lx_.peek().is("/") || lx_.peek().is("%")) {
         Token t = lx_.next();
+        count_node(t.loc);
         Op op = t.text == "*" ? Op::Mul : t.text == "/" ? Op::Div : Op::Mod;
         e = make(op, t.loc, {std::move(e), expr_unary()});
     }
@@ -189,6 +218,7 @@ Expr Parser::expr_mul() {
 }
 
 Expr Parser::expr_unary() {
+    Depth guard(*this, lx_.peek().loc);
     if (lx_.peek().is("-")) {
         Loc loc = lx_.next().loc;
         return make(Op::Neg, loc, {expr_unary()});
@@ -246,6 +276,7 @@ void Parser::typecheck(const Expr &e) {
 Expr Parser::int_expr(const std::string &context) {
     // Comparisons and logic never belong in a factor: stop before them, so `by v > 2` reports the
     // '>' as the unexpected token.
+    nodes_ = 0;
     Expr e = expr_add();
     typecheck(e);
     (void)context;
@@ -254,6 +285,7 @@ Expr Parser::int_expr(const std::string &context) {
 
 Expr Parser::bool_expr(const std::string &context) {
     Loc loc = lx_.peek().loc;
+    nodes_ = 0;
     Expr e = expr_or();
     typecheck(e);
     if (!e.is_bool()) {
