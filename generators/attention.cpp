@@ -8,7 +8,10 @@
 // are skipped by the reduction's predicates (Halide trims the loop).
 //
 // Stages: q_pad k_pad v_pad -> qk -> m_blk -> p -> l_blk, pv_blk -> acc -> o, lse
-// Halide orders dimensions innermost first: q [B,T,H,K] is q(kd, t, h, b).
+// Key positions are named j (key block jb): Halide's own loop names use a `.s` suffix, and a
+// Var named `s` was seen to corrupt a vectorised loop's indexing (Halide 21).
+// Halide orders dimensions innermost first: q [B,T,H,K] is q(kd, h, t, b). Internal stages put
+// the query position before the head: qk(j, ti, tb, h, b).
 #include "common/padding.h"
 #include "common/scheduled_generator.h"
 
@@ -21,16 +24,16 @@ using namespace Halide;
 
 class Attention : public ScheduledGenerator<Attention> {
 public:
-    Input<Buffer<float, 4>> q{"q"};  // (kd, t, h, b)
-    Input<Buffer<float, 4>> k{"k"};  // (kd, s, hkv, b)
-    Input<Buffer<float, 4>> v{"v"};  // (vd, s, hkv, b)
+    Input<Buffer<float, 4>> q{"q"};  // (kd, h, t, b)
+    Input<Buffer<float, 4>> k{"k"};  // (kd, hkv, s, b)
+    Input<Buffer<float, 4>> v{"v"};  // (vd, hkv, s, b)
     Input<float> scale{"scale"};
     Input<bool> causal{"causal"};
     Input<int> window{"window"};     // <= 0: no window
-    Output<Buffer<float, 4>> o{"o"};      // (vd, t, h, b)
+    Output<Buffer<float, 4>> o{"o"};      // (vd, h, t, b)
     Output<Buffer<float, 3>> lse{"lse"};  // (t, h, b)
 
-    Var kd{"kd"}, vd{"vd"}, s{"s"}, sb{"sb"}, t{"t"}, ti{"ti"}, tb{"tb"}, h{"h"}, b{"b"};
+    Var kd{"kd"}, vd{"vd"}, s{"j"}, sb{"jb"}, t{"t"}, ti{"ti"}, tb{"tb"}, h{"h"}, b{"b"};
     Func q_pad{"q_pad"}, k_pad{"k_pad"}, v_pad{"v_pad"};
     Func qk{"qk"}, m_blk{"m_blk"}, p{"p"}, l_blk{"l_blk"}, pv_blk{"pv_blk"}, acc{"acc"};
 
@@ -38,8 +41,8 @@ public:
         load_schedule("attention");
         const int Bs = param("block_s"), Bt = param("block_t");
 
-        Expr K = q.dim(0).extent(), T = q.dim(1).extent(), H = q.dim(2).extent();
-        Expr S = k.dim(1).extent(), Hkv = k.dim(2).extent();
+        Expr K = q.dim(0).extent(), H = q.dim(1).extent(), T = q.dim(2).extent();
+        Expr Hkv = k.dim(1).extent(), S = k.dim(2).extent();
         Expr group = H / Hkv;  // query heads per kv head (MHA, GQA, MQA)
         Expr shift = S - T;    // causal aligns the ends (bottom-right)
 
@@ -60,7 +63,7 @@ public:
         qk(s, ti, tb, h, b) += q_pad(rk, tq, h, b) * k_pad(rk, s, h / group, b);
         Expr score = scale * qk(s, ti, tb, h, b);
 
-        RDom rs(0, Bs, "rs");
+        RDom rs(0, Bs, "rj");
         Expr s_in_blk = sb * Bs + rs;
         m_blk(sb, ti, tb, h, b) = lowest;
         m_blk(sb, ti, tb, h, b) = max(m_blk(sb, ti, tb, h, b),
@@ -75,7 +78,7 @@ public:
 
         // Online combine over key blocks. Blocks wholly outside the causal / window range of the
         // query tile are predicated away; Halide tightens the block loop to the live range.
-        RDom rsb(0, (S + Bs - 1) / Bs, "rsb");
+        RDom rsb(0, (S + Bs - 1) / Bs, "rjb");
         Expr t_lo = tb * Bt, t_hi = tb * Bt + Bt - 1;
         rsb.where(rsb * Bs <= select(causal, t_hi + shift, S));
         rsb.where(rsb * Bs + Bs > select(window > 0, t_lo + shift - window + 1, 0));
@@ -91,9 +94,9 @@ public:
 
         Expr tt = t / Bt, it = t % Bt;
         Expr l = acc(vd, it, tt, h, b)[1];
-        o(vd, t, h, b) = select(l > 0.0f, acc(vd, it, tt, h, b)[2] / l, 0.0f);
+        o(vd, h, t, b) = select(l > 0.0f, acc(vd, it, tt, h, b)[2] / l, 0.0f);
         Expr l0 = acc(0, it, tt, h, b)[1];
-        lse(t, h, b) = select(l0 > 0.0f, acc(0, it, tt, h, b)[0] + log(l0), Float(32).neg_infinity());
+        lse(t, h, b) = select(l0 > 0.0f, acc(0, it, tt, h, b)[0] + log(l0), Expr(-std::numeric_limits<float>::infinity()));
 
         set_estimates();
     }
@@ -104,13 +107,13 @@ public:
 
 private:
     void set_estimates() {
-        q.set_estimates({{0, 64}, {0, 4096}, {0, 8}, {0, 1}});
-        k.set_estimates({{0, 64}, {0, 4096}, {0, 8}, {0, 1}});
-        v.set_estimates({{0, 64}, {0, 4096}, {0, 8}, {0, 1}});
+        q.set_estimates({{0, 64}, {0, 8}, {0, 4096}, {0, 1}});
+        k.set_estimates({{0, 64}, {0, 8}, {0, 4096}, {0, 1}});
+        v.set_estimates({{0, 64}, {0, 8}, {0, 4096}, {0, 1}});
         scale.set_estimate(0.125f);
         causal.set_estimate(true);
         window.set_estimate(0);
-        o.set_estimates({{0, 64}, {0, 4096}, {0, 8}, {0, 1}});
+        o.set_estimates({{0, 64}, {0, 8}, {0, 4096}, {0, 1}});
         lse.set_estimates({{0, 4096}, {0, 8}, {0, 1}});
     }
 };

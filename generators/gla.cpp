@@ -17,8 +17,8 @@
 // `gla_step`: one decode token, S' = exp(g) S + k v^T, o = scale * S'^T q.
 // Stages: new_state -> o (new_state is also the output `new_state`).
 //
-// Halide orders dimensions innermost first: q [B,T,H,K] is q(kd, t, h, b), a state
-// [B,H,K,V] is state(vd, kd, h, b).
+// Halide orders dimensions innermost first: q [B,T,H,K] is q(kd, h, t, b), a state
+// [B,H,K,V] is state(vd, kd, h, b). Chunked stages index (x, i, c, h, b) with t = c * chunk + i.
 #include "common/chunked.h"
 #include "common/padding.h"
 #include "common/scheduled_generator.h"
@@ -30,13 +30,13 @@ using namespace Halide;
 
 class Gla : public ScheduledGenerator<Gla> {
 public:
-    Input<Buffer<float, 4>> q{"q"};                          // (kd, t, h, b)
-    Input<Buffer<float, 4>> k{"k"};                          // (kd, t, h, b)
-    Input<Buffer<float, 4>> v{"v"};                          // (vd, t, h, b)
-    Input<Buffer<float, 4>> g{"g"};                          // (kd, t, h, b), log gates <= 0
+    Input<Buffer<float, 4>> q{"q"};                          // (kd, h, t, b)
+    Input<Buffer<float, 4>> k{"k"};                          // (kd, h, t, b)
+    Input<Buffer<float, 4>> v{"v"};                          // (vd, h, t, b)
+    Input<Buffer<float, 4>> g{"g"};                          // (kd, h, t, b), log gates <= 0
     Input<Buffer<float, 4>> initial_state{"initial_state"};  // (vd, kd, h, b)
     Input<float> scale{"scale"};
-    Output<Buffer<float, 4>> o{"o"};                      // (vd, t, h, b)
+    Output<Buffer<float, 4>> o{"o"};                      // (vd, h, t, b)
     Output<Buffer<float, 4>> final_state{"final_state"};  // (vd, kd, h, b)
 
     Var kd{"kd"}, vd{"vd"}, t{"t"}, i{"i"}, j{"j"}, sj{"sj"}, c{"c"}, h{"h"}, b{"b"};
@@ -48,9 +48,9 @@ public:
     void generate() {
         load_schedule("gla");
         const int C = param("chunk"), Cs = param("sub_chunk");
-        user_assert(C % Cs == 0) << "gla: chunk (" << C << ") must be a multiple of sub_chunk (" << Cs << ")";
+        if (C % Cs != 0) fail("gla: chunk (" + std::to_string(C) + ") must be a multiple of sub_chunk (" + std::to_string(Cs) + ")");
 
-        Expr K = q.dim(0).extent(), T = q.dim(1).extent();
+        Expr K = q.dim(0).extent(), T = q.dim(2).extent();
         Expr nc = (T + C - 1) / C;
 
         q_pad(kd, t, h, b) = zero_past_t(q, kd, t, h, b);
@@ -99,7 +99,7 @@ public:
         o_intra(vd, i, c, h, b) = 0.0f;
         o_intra(vd, i, c, h, b) += attn(rj, i, c, h, b) * v_pad(vd, c * C + rj, h, b);
 
-        o(vd, t, h, b) = o_inter(vd, t % C, t / C, h, b) + o_intra(vd, t % C, t / C, h, b);
+        o(vd, h, t, b) = o_inter(vd, t % C, t / C, h, b) + o_intra(vd, t % C, t / C, h, b);
         final_state(vd, kd, h, b) = state(vd, kd, nc, h, b);
 
         set_estimates();
@@ -113,11 +113,11 @@ public:
 private:
     void set_estimates() {
         for (auto *in : {&q, &k, &v, &g}) {
-            (*in).set_estimates({{0, 64}, {0, 4096}, {0, 8}, {0, 1}});
+            (*in).set_estimates({{0, 64}, {0, 8}, {0, 4096}, {0, 1}});
         }
         initial_state.set_estimates({{0, 64}, {0, 64}, {0, 8}, {0, 1}});
         scale.set_estimate(0.125f);
-        o.set_estimates({{0, 64}, {0, 4096}, {0, 8}, {0, 1}});
+        o.set_estimates({{0, 64}, {0, 8}, {0, 4096}, {0, 1}});
         final_state.set_estimates({{0, 64}, {0, 64}, {0, 8}, {0, 1}});
     }
 };

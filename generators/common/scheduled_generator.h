@@ -62,13 +62,12 @@ protected:
         }
     }
 
-private:
     [[noreturn]] static void fail(const std::string &msg) {
-        // user_error reports through Halide's generator driver: a clean message and exit code.
-        Halide::Internal::ErrorReport(__FILE__, __LINE__, nullptr, Halide::Internal::ErrorReport::User) << msg;
-        std::abort();  // not reached: ErrorReport throws
+        // Halide's generator driver reports its exceptions with a message and a failing exit code.
+        throw Halide::CompileError(msg);
     }
 
+private:
     sched::Schedule schedule_;
     std::map<std::string, int64_t> values_;
 };

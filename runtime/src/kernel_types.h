@@ -10,11 +10,11 @@
 namespace seqmix::detail {
 
 // Every target is built with `user_context`: the first argument is the CallContext.
-using attention_fn = int(void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, float scale, bool causal,
+using attention_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, float scale, bool causal,
                          int32_t window, halide_buffer_t *o, halide_buffer_t *lse);
-using gla_fn = int(void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, halide_buffer_t *g,
+using gla_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, halide_buffer_t *g,
                    halide_buffer_t *initial_state, float scale, halide_buffer_t *o, halide_buffer_t *final_state);
-using gla_step_fn = int(void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, halide_buffer_t *g,
+using gla_step_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, halide_buffer_t *g,
                         halide_buffer_t *state, float scale, halide_buffer_t *o, halide_buffer_t *new_state);
 
 using AnyFn = void (*)();

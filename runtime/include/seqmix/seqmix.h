@@ -18,6 +18,13 @@
 #include <string>
 #include <vector>
 
+// Everything declared here is exported from libseqmix; the rest of the library is hidden.
+#if defined(_WIN32)
+#define SEQMIX_API
+#else
+#define SEQMIX_API __attribute__((visibility("default")))
+#endif
+
 namespace seqmix {
 
 enum class DType { f32, f16, bf16, f64, i32, i64 };
@@ -31,7 +38,7 @@ struct Device {
 };
 
 // A non-owning view of a strided tensor. Strides count elements, not bytes.
-struct Tensor {
+struct SEQMIX_API Tensor {
     void *data = nullptr;
     DType dtype = DType::f32;
     std::vector<int64_t> shape;
@@ -53,13 +60,13 @@ struct Tensor {
 };
 
 // Bad arguments, no usable variant.
-class Error : public std::runtime_error {
+class SEQMIX_API Error : public std::runtime_error {
 public:
     explicit Error(const std::string &what) : std::runtime_error(what) {}
 };
 
 // A kernel that was launched and failed (CUDA errors, out of memory), with Halide's message.
-class KernelError : public Error {
+class SEQMIX_API KernelError : public Error {
 public:
     using Error::Error;
 };
@@ -82,7 +89,7 @@ struct AttentionOptions : CallOptions {
     bool causal = true;
     int64_t window = 0;          // 0: no window
 };
-void attention(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &o,
+SEQMIX_API void attention(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &o,
                const std::optional<Tensor> &lse = std::nullopt, const AttentionOptions &options = {});
 
 // ---- Gated Linear Attention ------------------------------------------------------------------
@@ -91,13 +98,13 @@ void attention(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &
 struct GlaOptions : CallOptions {
     std::optional<float> scale;  // default 1/sqrt(K)
 };
-void gla(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &o,
+SEQMIX_API void gla(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &o,
          const std::optional<Tensor> &initial_state = std::nullopt,
          const std::optional<Tensor> &final_state = std::nullopt, const GlaOptions &options = {});
 
 // One decode step: q, k, g [B,H,K], v [B,H,V], state [B,H,K,V] -> o [B,H,V], new_state [B,H,K,V].
 // state and new_state must not overlap.
-void gla_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &state,
+SEQMIX_API void gla_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &state,
               const Tensor &o, const Tensor &new_state, const GlaOptions &options = {});
 
 // ---- introspection ---------------------------------------------------------------------------
@@ -110,14 +117,14 @@ struct VariantInfo {
     std::string symbol;     // the AOT entry point
     bool runnable = false;  // this host can run it (CPU features / CUDA device present)
 };
-std::vector<VariantInfo> variants();
+SEQMIX_API std::vector<VariantInfo> variants();
 
 // The variant the last call on this thread ran, as "<target>/<bucket>", e.g. "x86-64-avx512/long".
-std::string last_variant();
+SEQMIX_API std::string last_variant();
 
 // Whether this process can run CUDA variants (driver present, a device visible).
-bool cuda_available();
+SEQMIX_API bool cuda_available();
 
-const char *version();
+SEQMIX_API const char *version();
 
 }  // namespace seqmix

@@ -8,6 +8,10 @@
 extern "C" {
 #endif
 
+#ifndef SEQMIX_C_API
+#define SEQMIX_C_API __attribute__((visibility("default")))
+#endif
+
 typedef enum { SEQMIX_OK = 0, SEQMIX_INVALID_ARGUMENT = 1, SEQMIX_KERNEL_ERROR = 2, SEQMIX_INTERNAL_ERROR = 3 } seqmix_status;
 typedef enum { SEQMIX_F32 = 0, SEQMIX_F16 = 1, SEQMIX_BF16 = 2, SEQMIX_F64 = 3, SEQMIX_I32 = 4, SEQMIX_I64 = 5 } seqmix_dtype;
 typedef enum { SEQMIX_CPU = 0, SEQMIX_CUDA = 1 } seqmix_device_type;
@@ -33,15 +37,15 @@ typedef struct {
 } seqmix_options;
 
 /* The message of the last failed call on this thread ("" if none). */
-const char *seqmix_last_error(void);
+SEQMIX_C_API const char *seqmix_last_error(void);
 
 /* Optional tensors may be NULL. */
-seqmix_status seqmix_attention(const seqmix_tensor *q, const seqmix_tensor *k, const seqmix_tensor *v,
+SEQMIX_C_API seqmix_status seqmix_attention(const seqmix_tensor *q, const seqmix_tensor *k, const seqmix_tensor *v,
                                const seqmix_tensor *o, const seqmix_tensor *lse, const seqmix_options *options);
-seqmix_status seqmix_gla(const seqmix_tensor *q, const seqmix_tensor *k, const seqmix_tensor *v, const seqmix_tensor *g,
+SEQMIX_C_API seqmix_status seqmix_gla(const seqmix_tensor *q, const seqmix_tensor *k, const seqmix_tensor *v, const seqmix_tensor *g,
                          const seqmix_tensor *o, const seqmix_tensor *initial_state, const seqmix_tensor *final_state,
                          const seqmix_options *options);
-seqmix_status seqmix_gla_step(const seqmix_tensor *q, const seqmix_tensor *k, const seqmix_tensor *v,
+SEQMIX_C_API seqmix_status seqmix_gla_step(const seqmix_tensor *q, const seqmix_tensor *k, const seqmix_tensor *v,
                               const seqmix_tensor *g, const seqmix_tensor *state, const seqmix_tensor *o,
                               const seqmix_tensor *new_state, const seqmix_options *options);
 

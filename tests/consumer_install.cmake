@@ -1,0 +1,21 @@
+# Installs the seqmix build tree to a scratch prefix, then configures, builds and runs the example
+# consumer against it with find_package(seqmix), as an application would.
+file(REMOVE_RECURSE "${WORK}")
+execute_process(COMMAND "${CMAKE_COMMAND}" --install "${SEQMIX_BUILD}" --prefix "${WORK}/prefix" RESULT_VARIABLE rc)
+if (rc)
+    message(FATAL_ERROR "install failed: ${rc}")
+endif ()
+execute_process(COMMAND "${CMAKE_COMMAND}" -S "${CONSUMER_SRC}" -B "${WORK}/build" -G Ninja
+                        "-DCMAKE_PREFIX_PATH=${WORK}/prefix" RESULT_VARIABLE rc)
+if (rc)
+    message(FATAL_ERROR "configuring the consumer failed: ${rc}")
+endif ()
+execute_process(COMMAND "${CMAKE_COMMAND}" --build "${WORK}/build" RESULT_VARIABLE rc)
+if (rc)
+    message(FATAL_ERROR "building the consumer failed: ${rc}")
+endif ()
+file(GLOB exe "${WORK}/build/seqmix_consumer")
+execute_process(COMMAND "${WORK}/build/seqmix_consumer" RESULT_VARIABLE rc)
+if (rc)
+    message(FATAL_ERROR "the consumer failed: ${rc}")
+endif ()
