@@ -15,6 +15,9 @@ find_package(Halide 21 REQUIRED COMPONENTS shared)
 
 find_package(fmt REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
+if (SEQMIX_STATIC_CXX)
+    set(Boost_USE_STATIC_LIBS ON)  # the GPU host has no Boost
+endif ()
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
 find_package(Threads REQUIRED)
 if (SEQMIX_TESTS)

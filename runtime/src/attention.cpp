@@ -16,10 +16,10 @@ void attention(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &
     c.tensor("v", v, {"B", "S", "Hkv", "V"});
     c.tensor("o", o, {"B", "T", "H", "V"}, true);
     c.optional_tensor("lse", lse, {"B", "H", "T"}, true);
-    c.no_overlap();
     if (c.dim("H") % c.dim("Hkv") != 0) {
         c.fail(fmt::format("q has H = {} heads, which is not a multiple of k's Hkv = {}", c.dim("H"), c.dim("Hkv")));
     }
+    c.no_overlap();
     if (options.window < 0) c.fail(fmt::format("options.window is {}, expected >= 0 (0: no window)", options.window));
     if (options.window > INT32_MAX) c.fail(fmt::format("options.window is {}, expected < 2^31", options.window));
     const float scale = options.scale.value_or(1.0f / std::sqrt(static_cast<float>(c.dim("K"))));

@@ -126,13 +126,16 @@ Range byte_range(const Tensor &t) {
 }  // namespace
 
 void Checker::no_overlap() const {
-    for (size_t i = 0; i < seen_.size(); i++) {
-        if (!seen_[i].is_output) continue;
-        Range a = byte_range(*seen_[i].t);
-        for (size_t j = 0; j < seen_.size(); j++) {
-            if (i == j || (seen_[j].is_output && j < i)) continue;
-            Range b = byte_range(*seen_[j].t);
-            if (a.lo < b.hi && b.lo < a.hi) fail(fmt::format("{} overlaps {}", seen_[i].name, seen_[j].name));
+    // Output against input first: that is the mistake to name when a buffer overlaps both.
+    for (bool against_outputs : {false, true}) {
+        for (size_t i = 0; i < seen_.size(); i++) {
+            if (!seen_[i].is_output) continue;
+            Range a = byte_range(*seen_[i].t);
+            for (size_t j = 0; j < seen_.size(); j++) {
+                if (i == j || seen_[j].is_output != against_outputs || (against_outputs && j < i)) continue;
+                Range b = byte_range(*seen_[j].t);
+                if (a.lo < b.hi && b.lo < a.hi) fail(fmt::format("{} overlaps {}", seen_[i].name, seen_[j].name));
+            }
         }
     }
 }

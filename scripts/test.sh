@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The README's second command: installs what is missing, builds, and runs the tests.
+#   scripts/test.sh          CI tier: every test but the long ones; an ASan+UBSan build of the
+#                            runtime, the schedule language and a kernel subset; 60 s of fuzzing.
+#   scripts/test.sh --long   also the long tier: long-T tests, every kernel test under
+#                            ASan+UBSan, and 10 minutes of fuzzing.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+long=0
+[ "${1:-}" = "--long" ] && long=1
+export PATH="$root/.venv/bin:$PATH"
+jobs="${SEQMIX_JOBS:-$(nproc)}"
+
+bash "$root/scripts/setup.sh"
+
+echo "== build (Release) and tests"
+bash "$root/scripts/build.sh"
+if [ $long = 1 ]; then
+    ctest --test-dir "$root/build" -j "$jobs" --output-on-failure
+else
+    ctest --test-dir "$root/build" -j "$jobs" --output-on-failure -E Long
+fi
+
+echo "== ASan+UBSan build: runtime, schedule language, kernel subset"
+SEQMIX_BUILD_DIR="$root/build-asan" bash "$root/scripts/build.sh" -DSEQMIX_SANITIZE=ON -DSEQMIX_BENCH=OFF \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+if [ $long = 1 ]; then
+    ctest --test-dir "$root/build-asan" -j "$jobs" --output-on-failure
+else
+    # Kernel subset: the awkward shapes (T=1, T=63, odd head dims) on every CPU variant.
+    ctest --test-dir "$root/build-asan" -j "$jobs" --output-on-failure \
+        -R 'Validation|sched|Reference|Variants|T1_|T63_|K60' -E Long
+fi
+
+echo "== fuzzing the schedule parser"
+bash "$root/scripts/fuzz.sh" $([ $long = 1 ] && echo 600 || echo 60)
