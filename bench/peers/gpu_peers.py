@@ -30,6 +30,12 @@ import sys
 import time
 import traceback
 
+T0 = time.time()
+
+
+def log(msg):
+    print(f"[{time.time() - T0:7.1f}s] {msg}")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PEERS_DIR = os.path.join(ROOT, ".peers")
 if PEERS_DIR not in sys.path:
@@ -148,6 +154,7 @@ def run_attention(torch, args, rows):
         want = attention_ref_tail(torch, q, k, v, nt=min(64, T), nh=min(4, H))
         for name, backend, tf32 in (("torch_sdpa_default", None, None),
                                     ("torch_sdpa_math", SDPBackend.MATH, False)):
+            log(f"start {name} {shape}")
             row = {"peer": name, "mixer": "attention", "form": "causal", "shape": shape, "dtype": "float32",
                    "flops": attention_flops(B, T, H, D, D)}
             try:
@@ -179,7 +186,7 @@ def run_attention(torch, args, rows):
                 row["error"] = f"{type(e).__name__}: {e}"
                 row["traceback"] = traceback.format_exc(limit=3)
             rows.append(row)
-            print(json.dumps({k: row.get(k) for k in ("peer", "shape", "ms", "gflops", "error")}), flush=True)
+            log(json.dumps({k: row.get(k) for k in ("peer", "shape", "ms", "gflops", "error")}))
             torch.cuda.empty_cache()
 
 
@@ -201,10 +208,13 @@ def run_gla(torch, args, rows, suffix):
         q, k = (torch.randn(B, T, H, K, device="cuda", generator=gen) for _ in range(2))
         v = torch.randn(B, T, H, V, device="cuda", generator=gen)
         g = F.logsigmoid(torch.randn(B, T, H, K, device="cuda", generator=gen))
+        log(f"gla float64 reference {shape}")
         want = gla_ref(torch, q, k, v, g, nh=min(4, H))
         out = torch.empty(B, T, H, V, device="cuda")
         for name, fn in (("fla_chunk_gla", chunk_gla), ("fla_fused_recurrent_gla", fused_recurrent_gla)):
-            row = {"peer": name + suffix, "mixer": "gla", "form": "chunked", "shape": shape, "dtype": "float32",
+            log(f"start {name}{suffix} {shape}")
+            row = {"peer": name + suffix, "mixer": "gla", "form": "chunked" if fn is chunk_gla else "recurrent",
+                   "shape": shape, "dtype": "float32",
                    "precision": precision, "flops": gla_flops(B, T, H, K, V)}
             try:
                 def call(i, fn=fn):
@@ -221,7 +231,7 @@ def run_gla(torch, args, rows, suffix):
                 row["error"] = f"{type(e).__name__}: {e}"
                 row["traceback"] = traceback.format_exc(limit=3)
             rows.append(row)
-            print(json.dumps({k: row.get(k) for k in ("peer", "shape", "ms", "gflops", "error")}), flush=True)
+            log(json.dumps({k: row.get(k) for k in ("peer", "shape", "ms", "gflops", "error")}))
         del q, k, v, g, out
         torch.cuda.empty_cache()
 
@@ -267,7 +277,7 @@ def run_gla(torch, args, rows, suffix):
         row["error"] = f"{type(e).__name__}: {e}"
         row["traceback"] = traceback.format_exc(limit=3)
     rows.append(row)
-    print(json.dumps({k: row.get(k) for k in ("peer", "shape", "ms", "gbps", "error")}), flush=True)
+    log(json.dumps({k: row.get(k) for k in ("peer", "shape", "ms", "gbps", "error")}))
 
 
 def run_copy(torch, args, rows):
@@ -295,7 +305,7 @@ def run_copy(torch, args, rows):
     except Exception as e:  # noqa: BLE001
         row["error"] = f"{type(e).__name__}: {e}"
     rows.append(row)
-    print(json.dumps({k: row.get(k) for k in ("peer", "gbps", "best_gbps", "error")}), flush=True)
+    log(json.dumps({k: row.get(k) for k in ("peer", "gbps", "best_gbps", "error")}))
 
 
 def machine(torch):
