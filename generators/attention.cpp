@@ -7,7 +7,7 @@
 // materialised. Key blocks that the causal mask or the window rule out for a whole query tile
 // are skipped by the reduction's predicates (Halide trims the loop).
 //
-// Stages: q_pad k_pad v_pad -> qk -> m_blk -> p -> l_blk, pv_blk -> acc -> o, lse
+// Stages: q_pad k_pad v_pad -> qk -> score -> m_blk -> p -> l_blk, pv_blk -> acc -> o, lse
 // Key positions are named j (key block jb): Halide's own loop names use a `.s` suffix, and a
 // Var named `s` was seen to corrupt a vectorised loop's indexing (Halide 21).
 // Halide orders dimensions innermost first: q [B,T,H,K] is q(kd, h, t, b). Internal stages put
@@ -35,7 +35,7 @@ public:
 
     Var kd{"kd"}, vd{"vd"}, s{"j"}, sb{"jb"}, t{"t"}, ti{"ti"}, tb{"tb"}, h{"h"}, b{"b"};
     Func q_pad{"q_pad"}, k_pad{"k_pad"}, v_pad{"v_pad"};
-    Func qk{"qk"}, m_blk{"m_blk"}, p{"p"}, l_blk{"l_blk"}, pv_blk{"pv_blk"}, acc{"acc"};
+    Func qk{"qk"}, score{"score"}, m_blk{"m_blk"}, p{"p"}, l_blk{"l_blk"}, pv_blk{"pv_blk"}, acc{"acc"};
 
     void generate() {
         load_schedule("attention");
@@ -61,16 +61,16 @@ public:
         RDom rk(0, K, "rk");
         qk(s, ti, tb, h, b) = 0.0f;
         qk(s, ti, tb, h, b) += q_pad(rk, tq, h, b) * k_pad(rk, s, h / group, b);
-        Expr score = scale * qk(s, ti, tb, h, b);
+        // Scaled scores, masked to the lowest finite float.
+        score(s, ti, tb, h, b) = select(allowed(s, tq), scale * qk(s, ti, tb, h, b), lowest);
 
         RDom rs(0, Bs, "rj");
         Expr s_in_blk = sb * Bs + rs;
         m_blk(sb, ti, tb, h, b) = lowest;
-        m_blk(sb, ti, tb, h, b) = max(m_blk(sb, ti, tb, h, b),
-                                      select(allowed(s_in_blk, tq), scale * qk(s_in_blk, ti, tb, h, b), lowest));
+        m_blk(sb, ti, tb, h, b) = max(m_blk(sb, ti, tb, h, b), score(s_in_blk, ti, tb, h, b));
 
         // Block-local softmax numerators: exp(score - block max) <= 1, never overflows.
-        p(s, ti, tb, h, b) = select(allowed(s, tq), exp(score - m_blk(s / Bs, ti, tb, h, b)), 0.0f);
+        p(s, ti, tb, h, b) = select(allowed(s, tq), exp(score(s, ti, tb, h, b) - m_blk(s / Bs, ti, tb, h, b)), 0.0f);
         l_blk(sb, ti, tb, h, b) = 0.0f;
         l_blk(sb, ti, tb, h, b) += p(s_in_blk, ti, tb, h, b);
         pv_blk(vd, sb, ti, tb, h, b) = 0.0f;
@@ -102,7 +102,7 @@ public:
     }
 
     void schedule() {
-        apply_schedule({q_pad, k_pad, v_pad, qk, m_blk, p, l_blk, pv_blk, acc, o, lse});
+        apply_schedule({q_pad, k_pad, v_pad, qk, score, m_blk, p, l_blk, pv_blk, acc, o, lse});
     }
 
 private:
