@@ -57,8 +57,8 @@ void install_halide_hooks() {
     std::call_once(once, [] {
         halide_set_error_handler(on_error);
 #ifdef SEQMIX_HAS_CUDA
-        // Halide's CUDA JIT caps kernels at 64 registers unless told otherwise; the register-tiled
-        // schedules spill at 64 (HALIDE_NOTES.md). 128 measured best; a user's value wins.
+        // The register cap of Halide's CUDA JIT is process-wide and read when a module loads: set
+        // the measured value (runtime/CMakeLists.txt) now, unless the user chose one.
         setenv("HL_CUDA_JIT_MAX_REGISTERS", SEQMIX_CUDA_MAX_REGISTERS, /*overwrite=*/0);
         halide_set_cuda_acquire_context(acquire_context);
         halide_set_cuda_release_context(release_context);
