@@ -28,7 +28,7 @@ public:
     Input<Buffer<float, 4>> k{"k"};  // (kd, hkv, s, b)
     Input<Buffer<float, 4>> v{"v"};  // (vd, hkv, s, b)
     Input<float> scale{"scale"};
-    Input<bool> causal{"causal"};
+    Input<int> causal{"causal"};     // 0 or 1 (not bool: OpenCL kernels take no bool arguments)
     Input<int> window{"window"};     // <= 0: no window
     Output<Buffer<float, 4>> o{"o"};      // (vd, h, t, b)
     Output<Buffer<float, 3>> lse{"lse"};  // (t, h, b)
@@ -55,7 +55,7 @@ public:
         const Expr lowest = std::numeric_limits<float>::lowest();
         Expr tq = tb * Bt + ti;
         auto allowed = [&](Expr s_, Expr t_) {
-            return s_ < S && (!causal || s_ <= t_ + shift) && (window <= 0 || s_ > t_ + shift - window);
+            return s_ < S && (causal == 0 || s_ <= t_ + shift) && (window <= 0 || s_ > t_ + shift - window);
         };
 
         RDom rk(0, K, "rk");
@@ -80,7 +80,7 @@ public:
         // query tile are predicated away; Halide tightens the block loop to the live range.
         RDom rsb(0, (S + Bs - 1) / Bs, "rjb");
         Expr t_lo = tb * Bt, t_hi = tb * Bt + Bt - 1;
-        rsb.where(rsb * Bs <= select(causal, t_hi + shift, S));
+        rsb.where(rsb * Bs <= select(causal != 0, t_hi + shift, S));
         rsb.where(rsb * Bs + Bs > select(window > 0, t_lo + shift - window + 1, 0));
         acc(vd, ti, tb, h, b) = Tuple(lowest, 0.0f, 0.0f);
         {
@@ -111,7 +111,7 @@ private:
         k.set_estimates({{0, 64}, {0, 8}, {0, 4096}, {0, 1}});
         v.set_estimates({{0, 64}, {0, 8}, {0, 4096}, {0, 1}});
         scale.set_estimate(0.125f);
-        causal.set_estimate(true);
+        causal.set_estimate(1);
         window.set_estimate(0);
         o.set_estimates({{0, 64}, {0, 8}, {0, 4096}, {0, 1}});
         lse.set_estimates({{0, 4096}, {0, 8}, {0, 1}});

@@ -18,9 +18,9 @@ std::string target_dir(const Halide::Target &t) {
     return t.to_string();
 }
 
-std::string schedule_path(const std::string &root, const Halide::Target &t, const std::string &mixer,
+std::string schedule_path(const std::string &root, const std::string &target_dir, const std::string &mixer,
                           const std::string &bucket) {
-    std::filesystem::path dir = std::filesystem::path(root) / target_dir(t);
+    std::filesystem::path dir = std::filesystem::path(root) / target_dir;
     if (bucket != "default") {
         auto p = dir / (mixer + "@" + bucket + ".sched");
         if (std::filesystem::exists(p)) return p.string();

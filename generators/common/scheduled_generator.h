@@ -21,7 +21,7 @@ std::string target_dir(const Halide::Target &t);
 
 // The .sched file of (mixer, target, bucket); a bucket missing for one sub-target of a CPU
 // multitarget falls back to that target's default file, which is correct for every shape.
-std::string schedule_path(const std::string &root, const Halide::Target &t, const std::string &mixer,
+std::string schedule_path(const std::string &root, const std::string &target_dir, const std::string &mixer,
                           const std::string &bucket);
 
 template<typename T>
@@ -31,11 +31,15 @@ public:
     Halide::GeneratorParam<std::string> bucket{"bucket", "default"};
     // "name=value,..." overriding the file's params (the tuner's candidates).
     Halide::GeneratorParam<std::string> params{"params", ""};
+    // The schedules/ subdirectory to read instead of the target's own: runs the CUDA schedules
+    // on an OpenCL target, so that a CPU OpenCL driver can check them (tests/gpu_schedule_test).
+    Halide::GeneratorParam<std::string> schedule_target{"schedule_target", ""};
 
 protected:
     // Loads the schedule of `mixer` and resolves its params; call first in generate().
     void load_schedule(const std::string &mixer) {
-        std::string path = schedule_path(schedules, this->get_target(), mixer, bucket);
+        const std::string dir = schedule_target.value().empty() ? target_dir(this->get_target()) : schedule_target.value();
+        std::string path = schedule_path(schedules, dir, mixer, bucket);
         try {
             schedule_ = sched::parse_file(path);
             values_ = sched::resolve_params(schedule_, params);

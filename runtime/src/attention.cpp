@@ -33,7 +33,7 @@ void attention(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &
     } else {
         blse.emplace(std::vector<int64_t>{c.dim("B"), c.dim("H"), c.dim("T")}, c.device(), call.ctx, false);
     }
-    call.run<detail::attention_fn>("attention", bq.get(), bk.get(), bv.get(), scale, options.causal,
+    call.run<detail::attention_fn>("attention", bq.get(), bk.get(), bv.get(), scale, options.causal ? 1 : 0,
                                    static_cast<int32_t>(options.window), bo.get(), blse->get());
 }
 

@@ -10,7 +10,7 @@
 namespace seqmix::detail {
 
 // Every target is built with `user_context`: the first argument is the CallContext.
-using attention_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, float scale, bool causal,
+using attention_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, float scale, int32_t causal,
                          int32_t window, halide_buffer_t *o, halide_buffer_t *lse);
 using gla_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, halide_buffer_t *g,
                    halide_buffer_t *initial_state, float scale, halide_buffer_t *o, halide_buffer_t *final_state);
