@@ -15,10 +15,11 @@ bash "$root/scripts/setup.sh"
 
 echo "== build (Release) and tests"
 bash "$root/scripts/build.sh"
+mkdir -p "$root/build/logs"
 if [ $long = 1 ]; then
-    ctest --test-dir "$root/build" -j "$jobs" --output-on-failure
+    ctest --test-dir "$root/build" -j "$jobs" --output-on-failure | tee "$root/build/logs/ctest.log"
 else
-    ctest --test-dir "$root/build" -j "$jobs" --output-on-failure -E Long
+    ctest --test-dir "$root/build" -j "$jobs" --output-on-failure -E Long | tee "$root/build/logs/ctest.log"
 fi
 
 echo "== ASan+UBSan build: runtime, schedule language, kernel subset"
@@ -35,3 +36,10 @@ fi
 
 echo "== fuzzing the schedule parser"
 bash "$root/scripts/fuzz.sh" $([ $long = 1 ] && echo 600 || echo 60)
+
+# The main test run's totals, last (set -e has stopped the script on any failure before here).
+total=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2/p' "$root/build/logs/ctest.log")
+failed=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1/p' "$root/build/logs/ctest.log")
+skipped=$(grep -c '(Skipped)' "$root/build/logs/ctest.log" || true)
+echo "== summary of the main test run (skips: variants this host cannot run, e.g. CUDA without a GPU)"
+echo "$((total - failed - skipped)) passed, $failed failed, $skipped skipped"
