@@ -27,7 +27,8 @@ typedef struct {
     int32_t device_index;
 } seqmix_tensor;
 
-/* Shared options; `scale` <= 0 or NaN selects the default 1/sqrt(K). `variant` may be NULL. */
+/* Shared options; `scale` <= 0 or NaN selects the default 1/sqrt(K). `variant` may be NULL.
+   A NULL options pointer means the C++ defaults (causal attention, no window). */
 typedef struct {
     void *stream;
     float scale;
