@@ -34,12 +34,15 @@ public:
     // The schedules/ subdirectory to read instead of the target's own: runs the CUDA schedules
     // on an OpenCL target, so that a CPU OpenCL driver can check them (tests/gpu_schedule_test).
     Halide::GeneratorParam<std::string> schedule_target{"schedule_target", ""};
+    // A .sched file to use instead of the one found from schedules/target/bucket (seqmix-sched
+    // check and explain of a file anywhere).
+    Halide::GeneratorParam<std::string> schedule_file{"schedule_file", ""};
 
 protected:
     // Loads the schedule of `mixer` and resolves its params; call first in generate().
     void load_schedule(const std::string &mixer) {
         const std::string dir = schedule_target.value().empty() ? target_dir(this->get_target()) : schedule_target.value();
-        std::string path = schedule_path(schedules, dir, mixer, bucket);
+        std::string path = schedule_file.value().empty() ? schedule_path(schedules, dir, mixer, bucket) : schedule_file.value();
         try {
             schedule_ = sched::parse_file(path);
             values_ = sched::resolve_params(schedule_, params);
@@ -57,10 +60,23 @@ protected:
         return static_cast<int>(it->second);
     }
 
-    // Applies the loaded schedule to the named Funcs; call from schedule().
+    // The shape symbols that `specialize` conditions may name, each an input extent, e.g.
+    // {"T", q.dim(2).extent()}. None by default: a generator that supports `specialize` on shapes
+    // overrides this.
+    virtual std::map<std::string, Halide::Expr> shape_symbols() {
+        return {};
+    }
+
+    // Applies the loaded schedule to the named Funcs; call from schedule(). A file with
+    // `autoschedule NAME ...` instead hands the whole pipeline to that autoscheduler (its estimates
+    // are the generator's set_estimates).
     void apply_schedule(const std::vector<Halide::Func> &funcs) {
         try {
-            sched::apply(schedule_, values_, funcs, this->get_target());
+            if (schedule_.autoschedule) {
+                sched::autoschedule(schedule_, this->get_pipeline(), this->get_target());
+            } else {
+                sched::apply(schedule_, values_, funcs, this->get_target(), shape_symbols());
+            }
         } catch (const sched::Error &e) {
             fail(e.what());
         }

@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <dlfcn.h>
+#include <filesystem>
+#include <mutex>
 #include <set>
 
 namespace seqmix::sched {
@@ -54,8 +57,8 @@ std::string halide_message(const char *what) {
 class Applier {
 public:
     Applier(const Schedule &s, const std::map<std::string, int64_t> &params, const std::vector<Func> &funcs,
-            const Halide::Target &target)
-        : s_(s), params_(params), target_(target) {
+            const Halide::Target &target, const std::map<std::string, Halide::Expr> &symbols)
+        : s_(s), params_(params), target_(target), symbols_(symbols) {
         for (const Func &f : funcs) {
             if (!funcs_.count(f.name())) {
                 order_.push_back(f.name());
@@ -86,9 +89,13 @@ public:
 private:
     Func &func(const FuncRef &r);
     Stage stage(Func &f, int index, const FuncRef &ref, const Loc &loc);
-    std::vector<Dim> dims(Func &f, int index);
-    Dim find(Func &f, int index, const Name &n, const std::string &fname);
-    void check_new(Func &f, int index, const Name &n, const std::string &fname);
+    // The stage of a block: its specialisation when the block is `specialize COND :` (created on
+    // first use; Halide returns the same one for an equal condition).
+    Stage block_stage(const StageBlock &b);
+    std::vector<Dim> dims(Func &f, int index, const Halide::Expr *spec = nullptr);
+    Dim find(Func &f, int index, const Name &n, const std::string &fname, const Halide::Expr *spec = nullptr);
+    void check_new(Func &f, int index, const Name &n, const std::string &fname, const Halide::Expr *spec = nullptr);
+    Halide::Expr condition(const Expr &e);
     Halide::Expr factor(const Expr &e, bool positive);
     int64_t value(const Expr &e);
     Var pure_var(Func &f, const Name &n, const std::string &fname);
@@ -101,6 +108,8 @@ private:
     const Schedule &s_;
     const std::map<std::string, int64_t> &params_;
     const Halide::Target &target_;
+    const std::map<std::string, Halide::Expr> &symbols_;
+    std::map<const StageBlock *, Halide::Expr> spec_;  // specialisation conditions, per block
     std::map<std::string, Func> funcs_;  // by name, then wrappers by their text "k.in(qk)"
     std::vector<std::string> order_;
 };
@@ -146,11 +155,89 @@ Stage Applier::stage(Func &f, int index, const FuncRef &ref, const Loc &loc) {
     return index == 0 ? Stage(f) : f.update(index - 1);
 }
 
-std::vector<Dim> Applier::dims(Func &f, int index) {
+Halide::Expr Applier::condition(const Expr &e) {
+    using Op = Expr::Op;
+    auto arg = [&](size_t i) { return condition(e.args[i]); };
+    switch (e.op) {
+    case Op::Const:
+        if (e.value < INT32_MIN || e.value > INT32_MAX) {
+            throw Error(e.loc, fmt::format("{} does not fit in a 32-bit Halide Expr", e.value));
+        }
+        return Halide::Expr(static_cast<int32_t>(e.value));
+    case Op::Name: {
+        auto p = params_.find(e.name);
+        if (p != params_.end()) {
+            Expr c;
+            c.value = p->second;
+            c.loc = e.loc;
+            return condition(c);
+        }
+        auto it = symbols_.find(e.name);
+        if (it == symbols_.end()) {
+            std::vector<std::string> names;
+            for (const auto &[n, x] : symbols_) {
+                names.push_back(n);
+            }
+            throw Error(e.loc, fmt::format("unknown name '{}' in a specialize condition; shape symbols are: {}; params "
+                                           "may be used too",
+                                           e.name, names.empty() ? "(none: this generator passes none)"
+                                                                 : fmt::format("{}", fmt::join(names, " "))));
+        }
+        return it->second;
+    }
+    case Op::Neg: return -arg(0);
+    case Op::Add: return arg(0) + arg(1);
+    case Op::Sub: return arg(0) - arg(1);
+    case Op::Mul: return arg(0) * arg(1);
+    case Op::Div: return arg(0) / arg(1);
+    case Op::Mod: return arg(0) % arg(1);
+    case Op::Min: return Halide::min(arg(0), arg(1));
+    case Op::Max: return Halide::max(arg(0), arg(1));
+    case Op::Eq: return arg(0) == arg(1);
+    case Op::Ne: return arg(0) != arg(1);
+    case Op::Lt: return arg(0) < arg(1);
+    case Op::Le: return arg(0) <= arg(1);
+    case Op::Gt: return arg(0) > arg(1);
+    case Op::Ge: return arg(0) >= arg(1);
+    case Op::And: return arg(0) && arg(1);
+    case Op::Or: return arg(0) || arg(1);
+    case Op::Not: return !arg(0);
+    }
+    throw Error(e.loc, "internal error: unknown expression node");
+}
+
+Stage Applier::block_stage(const StageBlock &b) {
+    Func &f = func(b.func);
+    Stage st = stage(f, b.stage, b.func, b.loc);
+    if (!b.specialize) {
+        return st;
+    }
+    auto it = spec_.find(&b);
+    if (it == spec_.end()) {
+        it = spec_.emplace(&b, condition(*b.specialize)).first;
+    }
+    try {
+        return st.specialize(it->second);
+    } catch (const Halide::Error &e) {
+        throw Error(b.loc, fmt::format("Halide rejected 'specialize {}' on {}: {}", format(*b.specialize),
+                                       stage_name(b.func.str(), b.stage), halide_message(e.what())));
+    }
+}
+
+std::vector<Dim> Applier::dims(Func &f, int index, const Halide::Expr *spec) {
     // Read the loops back from Halide after every directive, so names introduced by split, tile,
     // fuse and gpu_tile (and removed by them) are exactly Halide's.
-    const Halide::Internal::Definition &def =
-        index == 0 ? f.function().definition() : f.function().update(index - 1);
+    const Halide::Internal::Definition *defp =
+        index == 0 ? &f.function().definition() : &f.function().update(index - 1);
+    if (spec) {
+        for (const auto &sp : defp->specializations()) {
+            if (Halide::Internal::equal(sp.condition, *spec)) {
+                defp = &sp.definition;
+                break;
+            }
+        }
+    }
+    const Halide::Internal::Definition &def = *defp;
     std::vector<Dim> out;
     std::map<std::string, int> rdom_dims;  // "rk" -> number of RVars named rk$...
     for (const auto &d : def.schedule().dims()) {
@@ -180,8 +267,8 @@ std::vector<Dim> Applier::dims(Func &f, int index) {
     return out;
 }
 
-Dim Applier::find(Func &f, int index, const Name &n, const std::string &fname) {
-    std::vector<Dim> ds = dims(f, index);
+Dim Applier::find(Func &f, int index, const Name &n, const std::string &fname, const Halide::Expr *spec) {
+    std::vector<Dim> ds = dims(f, index, spec);
     for (const Dim &d : ds) {
         if (n.text == d.display || n.text == d.halide || (!d.dotted.empty() && n.text == d.dotted)) {
             return d;
@@ -195,8 +282,8 @@ Dim Applier::find(Func &f, int index, const Name &n, const std::string &fname) {
                                    fmt::join(names, " ")));
 }
 
-void Applier::check_new(Func &f, int index, const Name &n, const std::string &fname) {
-    for (const Dim &d : dims(f, index)) {
+void Applier::check_new(Func &f, int index, const Name &n, const std::string &fname, const Halide::Expr *spec) {
+    for (const Dim &d : dims(f, index, spec)) {
         if (n.text == d.display || n.text == d.halide) {
             throw Error(n.loc, fmt::format("Var '{}' already exists in {}; pick a new name", n.text,
                                            stage_name(fname, index)));
@@ -314,22 +401,24 @@ bool is_stage_level(const std::string &k) {
     static const std::set<std::string> s = {"split",      "tile",        "fuse",      "reorder",
                                             "vectorize",  "unroll",      "parallel",  "serial",
                                             "gpu_blocks", "gpu_threads", "gpu_lanes", "gpu_single_thread",
-                                            "gpu_tile",   "atomic",      "allow_race_conditions"};
+                                            "gpu_tile",   "atomic",      "allow_race_conditions",
+                                            "rfactor",    "prefetch"};
     return s.count(k) > 0;
 }
 
 void Applier::apply_stage(const StageBlock &b, const Directive &d) {
     Func &f = func(b.func);
     std::string fname = b.func.str();
-    Stage st = stage(f, b.stage, b.func, b.loc);
+    Stage st = block_stage(b);
+    const Halide::Expr *spec = b.specialize ? &spec_.at(&b) : nullptr;
     const std::string &k = d.kind;
     if (k.rfind("gpu_", 0) == 0 && !target_.has_gpu_feature()) {
         throw Error(d.loc, fmt::format("'{}' needs a GPU target; the target is {}", k, target_.to_string()));
     }
-    auto var = [&](size_t i) { return find(f, b.stage, d.vars[i], fname); };
+    auto var = [&](size_t i) { return find(f, b.stage, d.vars[i], fname, spec); };
     // A new name takes the kind (Var or RVar) of the loop it comes from.
     auto fresh = [&](size_t i, bool rvar) {
-        check_new(f, b.stage, d.vars[i], fname);
+        check_new(f, b.stage, d.vars[i], fname, spec);
         return rvar ? VarOrRVar(RVar(d.vars[i].text)) : VarOrRVar(Var(d.vars[i].text));
     };
     Halide::TailStrategy tail = tail_of(d);
@@ -405,6 +494,34 @@ void Applier::apply_stage(const StageBlock &b, const Directive &d) {
         st.atomic();
     } else if (k == "allow_race_conditions") {
         st.allow_race_conditions();
+    } else if (k == "rfactor") {
+        const Name &as = d.func->base;
+        if (funcs_.count(as.text)) {
+            throw Error(as.loc, fmt::format("'{}' already names a Func; give the rfactor Func a new name", as.text));
+        }
+        std::vector<std::pair<RVar, Var>> preserved;
+        for (size_t i = 0; i + 1 < d.vars.size(); i += 2) {
+            Dim r = var(i);
+            if (!r.rvar) {
+                throw Error(d.vars[i].loc, fmt::format("'{}' is a pure Var of {}; rfactor preserves RVars", d.vars[i].text,
+                                                       stage_name(fname, b.stage)));
+            }
+            std::string last = r.halide.substr(r.halide.rfind('.') + 1);
+            preserved.emplace_back(RVar(last), Var(d.vars[i + 1].text));
+        }
+        Func intm = st.rfactor(preserved);
+        funcs_.emplace(as.text, intm);
+        order_.push_back(as.text);
+    } else if (k == "prefetch") {
+        Func &g = func(*d.func);
+        Dim at = var(0), from = var(1);
+        Halide::Expr offset = d.exprs.empty() ? Halide::Expr(1) : factor(d.exprs[0], false);
+        using P = Halide::PrefetchBoundStrategy;
+        P strategy = !d.word ? P::GuardWithIf
+                     : d.word->text == "Clamp" ? P::Clamp
+                     : d.word->text == "NonFaulting" ? P::NonFaulting
+                                                     : P::GuardWithIf;
+        st.prefetch(g, at.handle(), from.handle(), offset, strategy);
     } else {
         throw Error(d.loc, fmt::format("internal error: no stage handler for '{}'", k));
     }
@@ -426,6 +543,8 @@ void Applier::apply_func(const StageBlock &b, const Directive &d) {
         f.memoize();
     } else if (k == "async") {
         f.async();
+    } else if (k == "ring_buffer") {
+        f.ring_buffer(factor(d.exprs[0], true));
     } else if (k == "store_in") {
         f.store_in(memory_of(*d.word));
     } else if (k == "bound") {
@@ -452,7 +571,7 @@ void Applier::apply_late(const StageBlock &b, const Directive &d) {
     Func &f = func(b.func);
     const std::string &k = d.kind;
     if (k == "compute_with") {
-        Stage st = stage(f, b.stage, b.func, b.loc);
+        Stage st = block_stage(b);
         // compute_with takes the other stage and one of its loops, not a LoopLevel: resolve the loop
         // the same way (last stage that has it, unless `update N` is given), then name that stage.
         int found = 0;
@@ -460,7 +579,13 @@ void Applier::apply_late(const StageBlock &b, const Directive &d) {
         Func &g = func(*d.func);
         Dim x = find(g, found, d.vars[0], d.func->str());
         Stage other = found == 0 ? Stage(g) : g.update(found - 1);
-        st.compute_with(other, x.handle());
+        using A = Halide::LoopAlignStrategy;
+        A align = !d.word ? A::Auto
+                  : d.word->text == "AlignStart" ? A::AlignStart
+                  : d.word->text == "AlignEnd" ? A::AlignEnd
+                  : d.word->text == "NoAlign" ? A::NoAlign
+                                              : A::Auto;
+        st.compute_with(other, x.handle(), align);
         return;
     }
     Halide::LoopLevel ll = loop_level(d);
@@ -483,8 +608,7 @@ void Applier::run() {
     for (int pass = 0; pass < 2; pass++) {
         for (const StageBlock &b : s_.stages) {
             // Resolve the Func and stage even for an empty block, so a typo never goes unnoticed.
-            Func &f = func(b.func);
-            stage(f, b.stage, b.func, b.loc);
+            block_stage(b);
             for (const Directive &d : b.directives) {
                 if (is_late(d.kind) != (pass == 1)) {
                     continue;
@@ -509,8 +633,69 @@ void Applier::run() {
 }  // namespace
 
 void apply(const Schedule &s, const std::map<std::string, int64_t> &params, const std::vector<Halide::Func> &funcs,
-           const Halide::Target &target) {
-    Applier(s, params, funcs, target).run();
+           const Halide::Target &target, const std::map<std::string, Halide::Expr> &symbols) {
+    Applier(s, params, funcs, target, symbols).run();
+}
+
+namespace {
+
+// The directory of libHalide.so, where the wheel ships the autoscheduler plugins.
+std::string halide_lib_dir() {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void *>(&Halide::load_plugin), &info) && info.dli_fname) {
+        return std::filesystem::path(info.dli_fname).parent_path().string();
+    }
+    return "";
+}
+
+}  // namespace
+
+void autoschedule(const Schedule &s, const Halide::Pipeline &p, const Halide::Target &target) {
+    if (!s.autoschedule) {
+        throw Error(Loc{s.filename, 0, 0}, "internal error: autoschedule() on a file without 'autoschedule'");
+    }
+    const Autoschedule &a = *s.autoschedule;
+    static const std::map<std::string, std::string> names = {{"adams2019", "Adams2019"},
+                                                             {"anderson2021", "Anderson2021"},
+                                                             {"li2018", "Li2018"},
+                                                             {"mullapudi2016", "Mullapudi2016"}};
+    auto it = names.find(a.name);
+    if (it == names.end()) {
+        throw Error(a.loc, fmt::format("unknown autoscheduler '{}'; autoschedulers are: adams2019 anderson2021 li2018 "
+                                       "mullapudi2016",
+                                       a.name));
+    }
+    Halide::AutoschedulerParams params(it->second);
+    for (const auto &[k, v] : a.options) {
+        // `autoscheduler.beam_size=1` (the generator command line's spelling) or `beam_size=1`.
+        std::string key = k.rfind("autoscheduler.", 0) == 0 ? k.substr(14) : k;
+        params.extra[key] = v;
+    }
+    // Default beam sizes (32) exhaust a 24 GB machine (HALIDE_NOTES.md, "Autoschedulers").
+    if ((a.name == "adams2019" || a.name == "anderson2021") && !params.extra.count("beam_size")) {
+        params.extra["beam_size"] = "1";
+    }
+    static std::mutex mu;
+    static std::set<std::string> loaded;
+    try {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!loaded.count(a.name)) {
+            std::string dir = halide_lib_dir();
+            std::string lib = (std::filesystem::path(dir) / ("libautoschedule_" + a.name + ".so")).string();
+            if (dir.empty() || !std::filesystem::exists(lib)) {
+                throw Error(a.loc, fmt::format("autoscheduler plugin {} not found (looked next to libHalide)", lib));
+            }
+            Halide::load_plugin(lib);
+            loaded.insert(a.name);
+        }
+    } catch (const Halide::Error &e) {
+        throw Error(a.loc, fmt::format("cannot load the {} plugin: {}", a.name, halide_message(e.what())));
+    }
+    try {
+        p.apply_autoscheduler(target, params);
+    } catch (const Halide::Error &e) {
+        throw Error(a.loc, fmt::format("{} failed: {}", params.to_string(), halide_message(e.what())));
+    }
 }
 
 }  // namespace seqmix::sched

@@ -25,7 +25,17 @@ namespace seqmix::sched {
 // Some schedule errors only surface when the pipeline is lowered (e.g. compute_at a loop that does
 // not enclose every use); those come from Pipeline::compile_* / realize, as Halide::Error, and are
 // the caller's to catch.
+//
+// `symbols` names the shape symbols that `specialize` conditions may use (B T H K V S ...), each
+// the Halide Expr of an input extent (e.g. {"T", q.dim(2).extent()}); params may be used too.
 void apply(const Schedule &s, const std::map<std::string, int64_t> &params,
-           const std::vector<Halide::Func> &funcs, const Halide::Target &target);
+           const std::vector<Halide::Func> &funcs, const Halide::Target &target,
+           const std::map<std::string, Halide::Expr> &symbols = {});
+
+// The Halide name of an autoscheduler ("Mullapudi2016") from the file's ("mullapudi2016"), and
+// the plugin path next to libHalide. Loads the plugin (once per process) and runs the
+// autoscheduler on `p` with the file's options (beam_size=1 by default for adams2019 and
+// anderson2021). Throws sched::Error at the `autoschedule` line on any failure.
+void autoschedule(const Schedule &s, const Halide::Pipeline &p, const Halide::Target &target);
 
 }  // namespace seqmix::sched

@@ -56,7 +56,7 @@ bool operator==(const Directive &a, const Directive &b) {
 }
 
 bool operator==(const StageBlock &a, const StageBlock &b) {
-    return a.func == b.func && a.stage == b.stage && a.directives == b.directives;
+    return a.func == b.func && a.stage == b.stage && a.specialize == b.specialize && a.directives == b.directives;
 }
 
 bool Param::contains(int64_t v) const {
@@ -128,7 +128,9 @@ const std::vector<std::string> &directive_names() {
         // where and how a Func is computed and stored
         "compute_root", "compute_inline", "compute_at", "store_at", "store_root", "store_in",
         "hoist_storage", "hoist_storage_root", "bound", "bound_extent", "align_storage",
-        "fold_storage", "reorder_storage", "memoize", "async"};
+        "fold_storage", "reorder_storage", "memoize", "async", "ring_buffer",
+        // stage-level, naming other Funcs
+        "rfactor", "prefetch"};
     return names;
 }
 

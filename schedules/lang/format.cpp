@@ -41,6 +41,22 @@ std::string directive(const Directive &d) {
             s += fmt::format(" update {}", *d.func_stage - 1);
         }
         s += " " + v[0].text;
+        if (d.word) {
+            s += " align " + d.word->text;
+        }
+    } else if (k == "rfactor") {
+        for (size_t i = 0; i + 1 < v.size(); i += 2) {
+            s += fmt::format("{} {} as {}", i ? "," : "", v[i].text, v[i + 1].text);
+        }
+        s += " into " + d.func->str();
+    } else if (k == "prefetch") {
+        s += fmt::format(" {} at {} from {}", d.func->str(), v[0].text, v[1].text);
+        if (!d.exprs.empty()) {
+            s += " offset " + format(d.exprs[0]);
+        }
+        if (d.word) {
+            s += " bound " + d.word->text;
+        }
     } else if (k == "store_in") {
         s += " " + d.word->text;
     } else if (k == "bound") {
@@ -59,39 +75,152 @@ std::string directive(const Directive &d) {
     return s;
 }
 
+
+// One output line and the source line of the statement it prints.
+struct Item {
+    int line;
+    std::string text;
+};
+
+std::vector<Item> items(const Schedule &s) {
+    std::vector<Item> out;
+    if (s.when) {
+        out.push_back({s.when->loc.line, "when " + format(*s.when)});
+    }
+    for (const Param &p : s.params) {
+        std::string t = fmt::format("param {} = {}", p.name, p.value);
+        if (p.domain != Param::Domain::None) {
+            t += " in " + p.domain_str();
+        }
+        out.push_back({p.loc.line, t});
+    }
+    for (const Require &r : s.requires_) {
+        out.push_back({r.loc.line, "require " + format(r.cond)});
+    }
+    if (s.autoschedule) {
+        std::string t = "autoschedule " + s.autoschedule->name;
+        for (const auto &[k, v] : s.autoschedule->options) {
+            t += " " + k + "=" + v;
+        }
+        out.push_back({s.autoschedule->loc.line, t});
+    }
+    for (size_t i = 0; i < s.stages.size(); i++) {
+        const StageBlock &b = s.stages[i];
+        std::string t = "func " + b.func.str();
+        if (b.stage > 0) {
+            t += fmt::format(" update {}", b.stage - 1);
+        }
+        t += " :";
+        if (b.specialize) {
+            // A specialisation block specialises the stage of the block before it; the parser
+            // always puts one of the same stage there.
+            const StageBlock *prev = i ? &s.stages[i - 1] : nullptr;
+            if (!prev || !(prev->func == b.func) || prev->stage != b.stage) {
+                out.push_back({b.loc.line, t});
+            }
+            t = "  specialize " + format(*b.specialize) + " :";
+        }
+        out.push_back({b.loc.line, t});
+        for (const Directive &d : b.directives) {
+            out.push_back({d.loc.line, "    " + directive(d)});
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string format(const Schedule &s) {
     std::string out;
-    if (s.when) {
-        out += "when " + format(*s.when) + "\n";
+    for (const Item &i : items(s)) {
+        out += i.text + "\n";
     }
-    for (const Param &p : s.params) {
-        out += fmt::format("param {} = {}", p.name, p.value);
-        if (p.domain != Param::Domain::None) {
-            out += " in " + p.domain_str();
+    return out;
+}
+
+std::string format_source(std::string_view text, const std::string &filename) {
+    Schedule s = parse(text, filename);
+    std::vector<Item> its = items(s);
+    // Comments and blank lines of the source, by line. '#' always starts a comment (the language
+    // has no strings).
+    struct Extra {
+        int line;
+        std::string comment;  // empty: a blank line
+        bool trailing;
+    };
+    std::vector<Extra> extras;
+    std::vector<bool> has_code(1, false);
+    int line = 1;
+    for (size_t pos = 0; pos <= text.size();) {
+        size_t nl = text.find('\n', pos);
+        std::string_view l = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        size_t hash = l.find('#');
+        std::string_view code = l.substr(0, hash);
+        bool code_blank = code.find_first_not_of(" \t\r;") == std::string_view::npos;
+        has_code.push_back(!code_blank);
+        if (hash != std::string_view::npos) {
+            std::string c(l.substr(hash));
+            while (!c.empty() && (c.back() == ' ' || c.back() == '\t' || c.back() == '\r')) {
+                c.pop_back();
+            }
+            extras.push_back({line, c, !code_blank});
+        } else if (code_blank && nl != std::string_view::npos) {
+            extras.push_back({line, "", false});
         }
-        out += "\n";
+        if (nl == std::string_view::npos) {
+            break;
+        }
+        pos = nl + 1;
+        line++;
     }
-    for (const Require &r : s.requires_) {
-        out += "require " + format(r.cond) + "\n";
+    // Leading extras go before the first item (in output order) whose line is after theirs;
+    // trailing comments after the last item of their line.
+    std::vector<std::vector<std::string>> before(its.size() + 1);
+    std::vector<std::string> after(its.size());
+    for (const Extra &e : extras) {
+        if (e.trailing) {
+            size_t best = its.size();
+            for (size_t i = 0; i < its.size(); i++) {
+                if (its[i].line == e.line) {
+                    best = i;
+                }
+            }
+            if (best < its.size()) {
+                after[best] += "  " + e.comment;
+                continue;
+            }
+        }
+        size_t target = its.size();
+        int target_line = INT32_MAX;
+        for (size_t i = 0; i < its.size(); i++) {
+            if (its[i].line > e.line && its[i].line < target_line) {
+                target = i;
+                target_line = its[i].line;
+            }
+        }
+        before[target].push_back(e.comment);
     }
-    if (s.autoschedule) {
-        out += "autoschedule " + s.autoschedule->name;
-        for (const auto &[k, v] : s.autoschedule->options) {
-            out += " " + k + "=" + v;
+    std::string out;
+    auto emit_extras = [&](const std::vector<std::string> &xs, const std::string &indent) {
+        for (const std::string &c : xs) {
+            if (c.empty()) {
+                // At most one blank line, and none at the top of the file.
+                if (!out.empty() && out.size() >= 2 && out.compare(out.size() - 2, 2, "\n\n") != 0) {
+                    out += "\n";
+                }
+            } else {
+                out += indent + c + "\n";
+            }
         }
-        out += "\n";
+    };
+    for (size_t i = 0; i < its.size(); i++) {
+        size_t ws = its[i].text.find_first_not_of(' ');
+        emit_extras(before[i], its[i].text.substr(0, ws));
+        out += its[i].text + after[i] + "\n";
     }
-    for (const StageBlock &b : s.stages) {
-        out += "func " + b.func.str();
-        if (b.stage > 0) {
-            out += fmt::format(" update {}", b.stage - 1);
-        }
-        out += " :\n";
-        for (const Directive &d : b.directives) {
-            out += "    " + directive(d) + "\n";
-        }
+    emit_extras(before[its.size()], "");
+    while (out.size() >= 2 && out.compare(out.size() - 2, 2, "\n\n") == 0) {
+        out.pop_back();
     }
     return out;
 }

@@ -23,7 +23,7 @@ const std::set<std::string> &stage_directives() {
     static const std::set<std::string> s = {
         "split", "tile", "fuse", "reorder", "vectorize", "unroll", "parallel", "serial",
         "gpu_blocks", "gpu_threads", "gpu_lanes", "gpu_single_thread", "gpu_tile",
-        "atomic", "allow_race_conditions", "compute_with"};
+        "atomic", "allow_race_conditions", "compute_with", "rfactor", "prefetch"};
     return s;
 }
 
@@ -331,8 +331,8 @@ Schedule Parser::parse_schedule() {
 void Parser::statement(bool first) {
     const Token &t = lx_.peek();
     if (t.kind != TK::Ident) {
-        fail(t.loc, fmt::format("expected a statement (when, param, require, autoschedule, func, update, or a "
-                                "directive), got {}",
+        fail(t.loc, fmt::format("expected a statement (when, param, require, autoschedule, func, update, specialize, "
+                                "or a directive), got {}",
                                 t.describe()));
     }
     Token word = lx_.next();
@@ -394,6 +394,21 @@ void Parser::statement(bool first) {
         b.loc = word.loc;
         b.func = cur_->func;
         b.stage = static_cast<int>(n) + 1;
+        s_.stages.push_back(std::move(b));
+        cur_ = &s_.stages.back();
+        return;
+    } else if (w == "specialize") {
+        if (!cur_) {
+            fail(word.loc, "'specialize COND :' needs a stage; put it after 'func NAME :' or 'update N :'");
+        }
+        // A sibling of any specialisation before it: it specialises the stage of the current block.
+        StageBlock b;
+        b.loc = word.loc;
+        b.func = cur_->func;
+        b.stage = cur_->stage;
+        nodes_ = 0;
+        b.specialize = bool_expr("after 'specialize'");
+        expect(":", fmt::format("after 'specialize {}'", format(*b.specialize)));
         s_.stages.push_back(std::move(b));
         cur_ = &s_.stages.back();
         return;
@@ -532,9 +547,18 @@ void Parser::parse_directive(const Name &word) {
     d.kind = word.text;
     d.loc = word.loc;
     const std::string &k = d.kind;
+    if (cur_->specialize && (!stage_directives().count(k) || k == "rfactor")) {
+        fail(word.loc, fmt::format("'{}' cannot be specialised (a specialisation changes only one stage's loops); "
+                                   "put it under 'func {}{} :'",
+                                   k, cur_->func.str(), cur_->stage ? fmt::format(" update {}", cur_->stage - 1) : ""));
+    }
     if (cur_->stage > 0 && !stage_directives().count(k)) {
         fail(word.loc, fmt::format("'{}' applies to a whole Func, not to one update stage; put it under 'func {} :'",
                                    k, cur_->func.str()));
+    }
+    if (k == "rfactor" && cur_->stage == 0) {
+        fail(word.loc, fmt::format("'rfactor' applies to an update stage with an RDom; put it under 'func {} update N :'",
+                                   cur_->func.str()));
     }
     auto ctx = [&](const std::vector<Name> &vs) {
         std::vector<std::string> t;
@@ -640,6 +664,56 @@ void Parser::parse_directive(const Name &word) {
             d.func_stage = static_cast<int>(n) + 1;
         }
         d.vars.push_back(var(fmt::format("a loop Var of '{}' after '{} {}'", d.func->str(), k, d.func->str())));
+        if (k == "compute_with" && accept("align")) {
+            static const std::vector<std::string> aligns = {"AlignStart", "AlignEnd", "NoAlign", "Auto"};
+            Name a = ident("a loop alignment after 'align'");
+            if (std::find(aligns.begin(), aligns.end(), a.text) == aligns.end()) {
+                fail(a.loc, fmt::format("unknown loop alignment '{}'; alignments are: {}", a.text, fmt::join(aligns, " ")));
+            }
+            d.word = a;
+        }
+    } else if (k == "rfactor") {
+        // rfactor R [as V] {, R [as V]} into NAME: vars holds (R, V) pairs; V defaults to R's name
+        // (with '.' and '$' as '_').
+        do {
+            Name r = var("an RVar to preserve after 'rfactor'");
+            Name v;
+            if (accept("as")) {
+                v = ident(fmt::format("a Var name after 'rfactor {} as'", r.text));
+            } else {
+                v = r;
+                std::replace(v.text.begin(), v.text.end(), '.', '_');
+                std::replace(v.text.begin(), v.text.end(), '$', '_');
+            }
+            d.vars.push_back(r);
+            d.vars.push_back(v);
+        } while (accept(","));
+        expect("into", "after the RVars of 'rfactor' (rfactor R [as V], ... into NAME)");
+        FuncRef f;
+        f.base = ident("a name for the new Func after 'into'");
+        d.func = f;
+        d.n_inputs = static_cast<int>(d.vars.size());
+    } else if (k == "prefetch") {
+        // prefetch F at V from W [offset E] [bound Clamp|GuardWithIf|NonFaulting]
+        d.func = func_ref("a Func name after 'prefetch'");
+        expect("at", fmt::format("after 'prefetch {}'", d.func->str()));
+        d.vars.push_back(var("the loop at which to prefetch"));
+        expect("from", fmt::format("after 'prefetch {} at {}'", d.func->str(), d.vars[0].text));
+        d.vars.push_back(var("the loop whose later iteration is prefetched"));
+        if (accept("offset")) {
+            d.exprs.push_back(int_expr("prefetch offset"));
+        }
+        if (accept("bound")) {
+            static const std::vector<std::string> bounds = {"Clamp", "GuardWithIf", "NonFaulting"};
+            Name b = ident("a prefetch bound strategy after 'bound'");
+            if (std::find(bounds.begin(), bounds.end(), b.text) == bounds.end()) {
+                fail(b.loc, fmt::format("unknown prefetch bound strategy '{}'; strategies are: {}", b.text,
+                                        fmt::join(bounds, " ")));
+            }
+            d.word = b;
+        }
+    } else if (k == "ring_buffer") {
+        d.exprs.push_back(int_expr("ring_buffer extent"));
     } else if (k == "store_in") {
         static const std::vector<std::string> types = {"Auto",       "Heap",        "Stack", "Register", "GPUShared",
                                                        "GPUTexture", "LockedCache", "VTCM",  "AMXTile"};

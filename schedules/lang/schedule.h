@@ -76,9 +76,11 @@ struct Directive {
     int n_inputs = 0;                 // gpu_tile / tile: how many of vars are inputs
     std::vector<Expr> exprs;          // factors, bound min/extent, ...
     std::optional<Name> tail;         // TailStrategy name
-    std::optional<FuncRef> func;      // compute_at / store_at / hoist_storage / compute_with
+    std::optional<FuncRef> func;      // compute_at / store_at / hoist_storage / compute_with / prefetch;
+                                      // rfactor: the name given to the new Func
     std::optional<int> func_stage;    // `update N` after the Func of compute_at & co (N + 1)
-    std::optional<Name> word;         // store_in memory type
+    std::optional<Name> word;         // store_in memory type, compute_with align strategy,
+                                      // prefetch bound strategy
     Loc loc;                          // of the directive's first word
 };
 bool operator==(const Directive &a, const Directive &b);
@@ -87,6 +89,9 @@ bool operator==(const Directive &a, const Directive &b);
 struct StageBlock {
     FuncRef func;
     int stage = 0;  // 0 = pure definition, N + 1 = update N
+    // `specialize COND :` block: the directives schedule the specialisation of this stage for
+    // COND (a condition over params and shape symbols), not the stage itself.
+    std::optional<Expr> specialize;
     std::vector<Directive> directives;
     Loc loc;
 };
@@ -167,8 +172,13 @@ bool evaluate(const Condition &c, const std::map<std::string, int64_t> &symbols)
 int64_t evaluate(const Expr &e, const std::map<std::string, int64_t> &symbols);
 std::string format(const Expr &e);
 
-// Normalised text (canonical spacing, one statement per line).
+// Normalised text (canonical spacing, one statement per line). Comments are not in the AST, so
+// format(s) has none.
 std::string format(const Schedule &s);
+// Normalised text of a source file that keeps its comments: full-line comments stay before the
+// statement that followed them, trailing comments after the statement of their line, and one
+// blank line where the source had one or more. Throws what parse() throws.
+std::string format_source(std::string_view text, const std::string &filename);
 
 // Every directive word, in the order the README lists them (for error messages and tools).
 const std::vector<std::string> &directive_names();

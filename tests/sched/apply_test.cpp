@@ -258,5 +258,127 @@ func in : compute_root ; gpu_single_thread
     apply(s2, {}, t2.funcs(), cuda);
 }
 
+// ---- issue 5 vocabulary: rfactor, specialize, prefetch, compute_with align, ring_buffer,
+// autoschedule.
+
+TEST(SchedApply, RfactorNamesTheNewFunc) {
+    Buffer<int> ref = reference();
+    expect_same(run_with("func g : compute_root\n"
+                         "func g update 0 : split rk into rko, rki by 4 ; rfactor rko as u into g_part\n"
+                         "func g_part : compute_root ; vectorize x by 4\n"
+                         "  update 0 : reorder x, rki, u ; vectorize x by 4\n"),
+                ref);
+    // The default Var name is the RVar's.
+    expect_same(run_with("func g : compute_root\nfunc g update 0 : rfactor rk into gi\nfunc gi : compute_root\n"), ref);
+}
+
+TEST(SchedApply, RfactorErrors) {
+    EXPECT_EQ(apply_error("func g update 0 : rfactor x into gi"),
+              "toy.sched:1:27: 'x' is a pure Var of Func 'g' update 0; rfactor preserves RVars");
+    EXPECT_EQ(apply_error("func g update 0 : rfactor rk into f"),
+              "toy.sched:1:35: 'f' already names a Func; give the rfactor Func a new name");
+    EXPECT_EQ(apply_error("func gi : compute_root\nfunc g update 0 : rfactor rk into gi"),
+              "toy.sched:1:6: unknown Func 'gi'; Funcs are: in f g m h out");
+    // A scan carries a dependency over its RVar: Halide refuses, reported at the directive.
+    std::string e = apply_error("func h update 0 : rfactor rk into hi");
+    EXPECT_EQ(e.rfind("toy.sched:1:19: Halide rejected 'rfactor' on Func 'h' update 0: ", 0), 0u) << e;
+}
+
+TEST(SchedApply, SpecializeOnSymbols) {
+    Buffer<int> ref = reference();
+    Toy t;
+    Halide::Param<int> w("w");
+    Schedule s = parse("func out : split x into xo, xi by 8\n"
+                       "specialize W >= 32 and n == 8 :\n  vectorize xi\n  parallel y\n"
+                       "specialize W < 32 : unroll xi\n"
+                       "func g : compute_root\n  update 0 :\n  specialize W >= 32 : vectorize x by n\n"
+                       "param n = 8\n",
+                       "toy.sched");
+    apply(s, resolve_params(s), t.funcs(), get_jit_target_from_environment(), {{"W", Halide::Expr(w)}});
+    EXPECT_EQ(t.out.function().definition().specializations().size(), 2u);
+    EXPECT_EQ(t.g.function().update(0).specializations().size(), 1u);
+    w.set(40);
+    expect_same(t.out.realize({40, 24}), ref);
+}
+
+TEST(SchedApply, SpecializeErrors) {
+    EXPECT_EQ(apply_error("func out :\nspecialize T >= 2 : parallel y"),
+              "toy.sched:2:12: unknown name 'T' in a specialize condition; shape symbols are: (none: this generator "
+              "passes none); params may be used too");
+    // Names are the specialisation's own loops.
+    EXPECT_EQ(apply_error("func out : split x into xo, xi by 8\nspecialize 1 == 1 : parallel xx"),
+              "toy.sched:2:30: unknown Var 'xx' in Func 'out' stage 0; Vars are: xi xo y");
+}
+
+TEST(SchedApply, PrefetchAndRingBuffer) {
+    Buffer<int> ref = reference();
+    expect_same(run_with("func h : compute_root\nfunc out : split y into yo, yi by 4 ; prefetch h at yo from yo offset 1"),
+                ref);
+    expect_same(run_with("func f : compute_at g y ; store_root ; fold_storage y 2\n"
+                         "func out : prefetch h at y from y bound Clamp\nfunc h : compute_root\n"),
+                ref);
+    EXPECT_EQ(apply_error("func out : prefetch nope at y from y"),
+              "toy.sched:1:21: unknown Func 'nope'; Funcs are: in f g m h out");
+    EXPECT_EQ(apply_error("func out : prefetch h at y from yy"),
+              "toy.sched:1:33: unknown Var 'yy' in Func 'out' stage 0; Vars are: x y");
+    EXPECT_EQ(apply_error("func f : ring_buffer 0"), "toy.sched:1:22: '0' = 0 must be positive");
+    {
+        Toy t;
+        Schedule s = parse("func f : compute_at out y ; hoist_storage_root ; ring_buffer 2", "toy.sched");
+        apply(s, {}, t.funcs(), get_jit_target_from_environment());
+        EXPECT_TRUE(t.f.function().schedule().ring_buffer().defined());
+    }
+}
+
+TEST(SchedApply, ComputeWithAlign) {
+    Var x("x");
+    Func a("a"), b("b"), c("c");
+    a(x) = x;
+    b(x) = x * 2;
+    c(x) = a(x) + b(x + 1);
+    Buffer<int> ref = c.realize({32});
+    Func a2("a"), b2("b"), c2("c");
+    a2(x) = x;
+    b2(x) = x * 2;
+    c2(x) = a2(x) + b2(x + 1);
+    Schedule s = parse("func a : compute_root\nfunc b : compute_root ; compute_with a x align AlignStart\n", "cw.sched");
+    apply(s, {}, {a2, b2, c2}, get_jit_target_from_environment());
+    Buffer<int> got = c2.realize({32});
+    for (int i = 0; i < 32; i++) {
+        EXPECT_EQ(got(i), ref(i));
+    }
+}
+
+TEST(SchedApply, AutoscheduleMullapudi) {
+    Buffer<int> ref = reference();
+    Toy t;
+    t.out.set_estimates({{0, 40}, {0, 24}});
+    Schedule s = parse("autoschedule mullapudi2016 parallelism=2\n", "auto.sched");
+    Pipeline p(t.out);
+    autoschedule(s, p, get_jit_target_from_environment());
+    expect_same(t.out.realize({40, 24}), ref);
+}
+
+TEST(SchedApply, AutoscheduleErrors) {
+    Toy t;
+    Pipeline p(t.out);
+    Schedule s = parse("\nautoschedule nonesuch\n", "auto.sched");
+    try {
+        autoschedule(s, p, get_jit_target_from_environment());
+        ADD_FAILURE() << "no error";
+    } catch (const Error &e) {
+        EXPECT_EQ(std::string(e.what()), "auto.sched:2:1: unknown autoscheduler 'nonesuch'; autoschedulers are: "
+                                         "adams2019 anderson2021 li2018 mullapudi2016");
+    }
+    // No estimates: the autoscheduler's own error, at the line.
+    Schedule m = parse("autoschedule mullapudi2016\n", "auto.sched");
+    try {
+        autoschedule(m, p, get_jit_target_from_environment());
+        ADD_FAILURE() << "no error";
+    } catch (const Error &e) {
+        EXPECT_EQ(std::string(e.what()).rfind("auto.sched:1:1: autoscheduler=Mullapudi2016 failed: Please provide a valid estimate", 0), 0u) << e.what();
+    }
+}
+
 }  // namespace
 }  // namespace seqmix::sched
