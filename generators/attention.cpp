@@ -105,6 +105,14 @@ public:
         apply_schedule({q_pad, k_pad, v_pad, qk, score, m_blk, p, l_blk, pv_blk, acc, o, lse});
     }
 
+protected:
+    // Names a schedule's `specialize` conditions may use (MIXERS.md's shape letters).
+    std::map<std::string, Expr> shape_symbols() override {
+        return {{"B", q.dim(3).extent()}, {"T", q.dim(2).extent()}, {"H", q.dim(1).extent()},
+                {"K", q.dim(0).extent()}, {"S", k.dim(2).extent()}, {"Hkv", k.dim(1).extent()},
+                {"V", v.dim(0).extent()}};
+    }
+
 private:
     void set_estimates() {
         q.set_estimates({{0, 64}, {0, 8}, {0, 4096}, {0, 1}});

@@ -110,6 +110,13 @@ public:
                         o_inter, attn_off, attn_diag, attn, o_intra, o, final_state});
     }
 
+protected:
+    // Names a schedule's `specialize` conditions may use (MIXERS.md's shape letters).
+    std::map<std::string, Expr> shape_symbols() override {
+        return {{"B", q.dim(3).extent()}, {"T", q.dim(2).extent()}, {"H", q.dim(1).extent()},
+                {"K", q.dim(0).extent()}, {"V", v.dim(0).extent()}};
+    }
+
 private:
     void set_estimates() {
         for (auto *in : {&q, &k, &v, &g}) {
@@ -156,6 +163,12 @@ public:
 
     void schedule() {
         apply_schedule({updated, o_sum, o, new_state});
+    }
+
+protected:
+    std::map<std::string, Expr> shape_symbols() override {
+        return {{"B", q.dim(2).extent()}, {"H", q.dim(1).extent()}, {"K", q.dim(0).extent()},
+                {"V", v.dim(0).extent()}};
     }
 };
 
