@@ -168,6 +168,14 @@ int main(int argc, char **argv) {
         std::ifstream in(gpu_peers_path);
         try {
             merge_gpu_peers(rows, nlohmann::json::parse(in));
+            // The rows were printed as they ran; the merged peers follow, one line each.
+            for (const auto &r : rows) {
+                if (r.device != "cuda") continue;
+                for (const auto &p : r.peers) {
+                    fmt::print("peer  {:<9} {:<22} {:<28} {:>10.4f} ms  seqmix/peer speed x{:.3f}\n", r.mixer,
+                               r.shape, p.name, p.stats.median_ms, p.speedup);
+                }
+            }
         } catch (const std::exception &e) {
             std::cerr << fmt::format("seqmix-bench: --gpu-peers {}: {}\n", gpu_peers_path, e.what());
         }
