@@ -38,8 +38,10 @@ echo "== fuzzing the schedule parser"
 bash "$root/scripts/fuzz.sh" $([ $long = 1 ] && echo 600 || echo 60)
 
 # The main test run's totals, last (set -e has stopped the script on any failure before here).
-total=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2/p' "$root/build/logs/ctest.log")
-failed=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1/p' "$root/build/logs/ctest.log")
+summary=$(grep -E 'tests passed' "$root/build/logs/ctest.log" | tail -n 1)
+total=$(echo "$summary" | sed -n 's/.*out of \([0-9]*\).*/\1/p')
+failed=$(echo "$summary" | sed -n 's/.* \([0-9]*\) tests failed.*/\1/p')
+failed=${failed:-0}
 skipped=$(grep -c '(Skipped)' "$root/build/logs/ctest.log" || true)
 echo "== summary of the main test run (skips: variants this host cannot run, e.g. CUDA without a GPU)"
 echo "$((total - failed - skipped)) passed, $failed failed, $skipped skipped"
