@@ -1,6 +1,5 @@
 // seqmix::gla and seqmix::gla_step: validation and dispatch for the `gla` and `gla_step` generators.
 #include <cmath>
-#include <memory>
 
 #include <fmt/format.h>
 
@@ -36,10 +35,17 @@ void gla(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, con
     const std::vector<int64_t> state_shape{c.dim("B"), c.dim("H"), c.dim("K"), c.dim("V")};
     detail::KernelBuffer bq(q, call.ctx, true), bk(k, call.ctx, true), bv(v, call.ctx, true), bg(g, call.ctx, true);
     detail::KernelBuffer bo(o, call.ctx, false);
-    auto b_init = initial_state ? std::make_unique<detail::KernelBuffer>(*initial_state, call.ctx, true)
-                                : std::make_unique<detail::KernelBuffer>(state_shape, c.device(), call.ctx, true);
-    auto b_final = final_state ? std::make_unique<detail::KernelBuffer>(*final_state, call.ctx, false)
-                               : std::make_unique<detail::KernelBuffer>(state_shape, c.device(), call.ctx, false);
+    std::optional<detail::KernelBuffer> b_init, b_final;
+    if (initial_state) {
+        b_init.emplace(*initial_state, call.ctx, true);
+    } else {
+        b_init.emplace(state_shape, c.device(), call.ctx, true);
+    }
+    if (final_state) {
+        b_final.emplace(*final_state, call.ctx, false);
+    } else {
+        b_final.emplace(state_shape, c.device(), call.ctx, false);
+    }
     call.run<detail::gla_fn>("gla", bq.get(), bk.get(), bv.get(), bg.get(), b_init->get(), scale, bo.get(),
                              b_final->get());
 }
