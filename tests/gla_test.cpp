@@ -19,6 +19,10 @@
 
 #include <gtest/gtest.h>
 
+#ifdef SEQMIX_TEST_CUDA
+#include <cuda_runtime.h>
+#endif
+
 #include <cmath>
 #include <optional>
 #include <string>
@@ -376,6 +380,47 @@ std::vector<GlaCase> step_cases() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, GlaStep, ::testing::ValuesIn(cross(step_cases(), "gla_step")), CaseVariantName());
+
+// CUDA kernels run on options.stream: q is zeroed by an asynchronous memset queued on a
+// non-blocking stream, then gla_step is called on that stream; in stream order the kernel must
+// see the zeros (o == 0), and the state update must still be right.
+TEST(GlaStepCuda, RunsOnTheCallersStream) {
+#ifndef SEQMIX_TEST_CUDA
+    GTEST_SKIP() << "built without the CUDA runtime in tests";
+#else
+    if (!seqmix::cuda_available()) GTEST_SKIP() << "no CUDA device on this host";
+    const int64_t B = 4, H = 2, K = 64, V = 32;
+    Rng rng(seed_of("stream"));
+    const auto q = rng.normal(B * H * K), k = rng.normal(B * H * K, 0.0, 0.125), v = rng.normal(B * H * V);
+    const auto g = gates(rng, B * H * K, Gates::normal), s0 = rng.normal(B * H * K * V);
+    const std::vector<double> zeros(B * H * K, 0.0);
+    const ref::GlaResult r = ref::gla_step_ref(zeros, to_double(k), to_double(v), to_double(g), to_double(s0), B, H, K,
+                                               V, 1.0 / std::sqrt(double(K)));
+    cudaStream_t stream = nullptr;
+    ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+    int ran = 0;
+    for (const Variant &variant : variants_of("gla_step")) {
+        if (variant.backend != Backend::cuda || !skip_reason(variant).empty()) continue;
+        SCOPED_TRACE(variant.forced());
+        const std::vector<int64_t> qs{B, H, K}, vs{B, H, V}, ss{B, H, K, V};
+        Buffer qb(Backend::cuda, qs), kb(Backend::cuda, qs), gb(Backend::cuda, qs), vb(Backend::cuda, vs);
+        Buffer sb(Backend::cuda, ss), ob(Backend::cuda, vs), nb(Backend::cuda, ss);
+        qb.upload(q), kb.upload(k), gb.upload(g), vb.upload(v), sb.upload(s0);
+        ASSERT_EQ(cudaMemsetAsync(qb.tensor().data, 0, sizeof(float) * B * H * K, stream), cudaSuccess);
+        seqmix::GlaOptions options;
+        options.stream = stream;
+        options.variant = variant.forced();
+        seqmix::gla_step(qb.tensor(), kb.tensor(), vb.tensor(), gb.tensor(), sb.tensor(), ob.tensor(), nb.tensor(),
+                         options);
+        ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+        EXPECT_TRUE(close("o", ob.download(), r.o, vs, fp32_tolerance(kStepBase, 1, r.o)));
+        EXPECT_TRUE(close("new_state", nb.download(), r.final_state, ss, fp32_tolerance(kStepBase, 1, r.final_state)));
+        ran++;
+    }
+    cudaStreamDestroy(stream);
+    if (ran == 0) GTEST_SKIP() << "no runnable CUDA variant of gla_step";
+#endif
+}
 
 TEST(GlaVariants, CpuDefaultIsBuilt) {
     for (const char *mixer : {"gla", "gla_step"}) {
