@@ -81,14 +81,19 @@ int device_count() { return driver().ok ? driver().count : 0; }
 std::string last_error() { return driver().error; }
 
 int capability(int device) {
+    // Asked for on every dispatch: query the driver once per device.
+    static std::mutex mu;
+    static std::map<int, int> known;
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto it = known.find(device); it != known.end()) return it->second;
     Driver &d = driver();
     CUdevice dev = 0;
     int major = 0, minor = 0;
     if (!d.ok || d.cuDeviceGet(&dev, device) != 0 || d.cuDeviceGetAttribute(&major, kAttrCcMajor, dev) != 0 ||
         d.cuDeviceGetAttribute(&minor, kAttrCcMinor, dev) != 0) {
-        return 0;
+        return 0;  // not cached: a failing query is not an answer
     }
-    return major * 10 + minor;
+    return known[device] = major * 10 + minor;
 }
 
 void *primary_context(int device) {

@@ -48,10 +48,10 @@ std::string name_of(const VariantEntry &e) { return fmt::format("{}/{}", e.targe
 
 }  // namespace
 
-bool runnable(const VariantEntry &e) {
+bool runnable(const VariantEntry &e, int device) {
     if (!is_cuda_target(e.target)) return cpu_supports(e.target);
 #ifdef SEQMIX_HAS_CUDA
-    return cuda::available() && cuda::capability(0) >= min_capability(e.target);
+    return cuda::available() && cuda::capability(device) >= min_capability(e.target);
 #else
     return false;
 #endif
@@ -71,15 +71,14 @@ const VariantEntry &select_variant(const char *fn, const char *mixer, const Devi
         if (is_cuda_target(e.target) != want_cuda) continue;
         if (!forced.empty()) {
             if (forced != name_of(e)) continue;
-            if (!runnable(e)) throw Error(fmt::format("{}: options.variant {} cannot run on this host", fn, forced));
+            if (!runnable(e, device.index)) throw Error(fmt::format("{}: options.variant {} cannot run on this host", fn, forced));
             if (!condition_holds(e, dims)) {
                 throw Error(fmt::format("{}: options.variant {}: its bucket condition `{}` does not hold for these shapes",
                                         fn, forced, e.condition));
             }
             return e;
         }
-        if (want_cuda && cuda::capability(device.index) < min_capability(e.target)) continue;
-        if (runnable(e) && condition_holds(e, dims)) return e;
+        if (runnable(e, device.index) && condition_holds(e, dims)) return e;
     }
     if (!forced.empty()) {
         throw Error(fmt::format("{}: options.variant {} is not built for {} tensors; built: {}", fn, forced,

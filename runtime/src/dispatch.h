@@ -11,7 +11,8 @@
 
 namespace seqmix::detail {
 
-bool runnable(const VariantEntry &e);
+// Whether this host can run the variant (CPU features; for CUDA, on the given device).
+bool runnable(const VariantEntry &e, int device = 0);
 bool condition_holds(const VariantEntry &e, const std::map<std::string, int64_t> &dims);
 
 // The variant to run, or Error (naming `fn`) if none fits or the forced one is unusable.
