@@ -113,3 +113,36 @@ TEST_F(GlaDispatch, ForcedBucketWhoseConditionHoldsRuns) {
 }
 
 }  // namespace
+
+namespace {
+
+// `explicit` variants (the autoscheduler baselines, gla@adams2019 ...): listed by variants(), run
+// when options.variant names them, never picked by dispatch on its own.
+TEST(ExplicitVariants, RunWhenNamedNeverDispatched) {
+    std::vector<seqmix::VariantInfo> explicit_cpu;
+    for (const auto &v : seqmix::variants()) {
+        if (v.mixer == "gla" && v.explicit_only && v.runnable && is_cpu_target(v.target)) explicit_cpu.push_back(v);
+    }
+    if (explicit_cpu.empty()) GTEST_SKIP() << "no runnable explicit CPU variant of gla is built here";
+    for (int64_t T : {1, 64, 300, 4096}) {
+        run_gla(T);
+        for (const auto &v : explicit_cpu) {
+            EXPECT_NE(seqmix::last_variant(), v.target + "/" + v.bucket) << "T=" << T;
+        }
+    }
+    for (const auto &v : explicit_cpu) {
+        EXPECT_TRUE(v.condition.empty()) << v.bucket << ": " << v.condition;
+        run_gla(100, v.target + "/" + v.bucket);
+        EXPECT_EQ(seqmix::last_variant(), v.target + "/" + v.bucket);
+    }
+}
+
+TEST(ExplicitVariants, BucketsAndDefaultsAreNotExplicit) {
+    for (const auto &v : seqmix::variants()) {
+        if (v.bucket == "default" || v.bucket == "short" || v.bucket == "d64") {
+            EXPECT_FALSE(v.explicit_only) << v.mixer << " " << v.target << "/" << v.bucket;
+        }
+    }
+}
+
+}  // namespace

@@ -78,7 +78,7 @@ const VariantEntry &select_variant(const char *fn, const char *mixer, const Devi
             }
             return e;
         }
-        if (runnable(e, device.index) && condition_holds(e, dims)) return e;
+        if (e.dispatched && runnable(e, device.index) && condition_holds(e, dims)) return e;
     }
     if (!forced.empty()) {
         throw Error(fmt::format("{}: options.variant {} is not built for {} tensors; built: {}", fn, forced,
@@ -99,7 +99,7 @@ std::string last_variant() { return detail::last; }
 std::vector<VariantInfo> variants() {
     std::vector<VariantInfo> out;
     for (const auto &e : detail::variant_table()) {
-        out.push_back({e.mixer, e.target, e.bucket, e.condition, e.symbol, detail::runnable(e)});
+        out.push_back({e.mixer, e.target, e.bucket, e.condition, e.symbol, detail::runnable(e), !e.dispatched});
     }
     return out;
 }

@@ -24,6 +24,7 @@ struct VariantEntry {
     const char *target;     // target dir (schedules/<target>/)
     const char *bucket;     // "default" or the bucket's name
     const char *condition;  // the bucket's `when` condition, "" for default
+    bool dispatched;        // false for an `explicit` variant: run only when options.variant names it
     const char *symbol;     // AOT entry point
     AnyFn fn;
 };

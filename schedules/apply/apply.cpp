@@ -2,6 +2,8 @@
 // directive, turning every failure into a sched::Error at the directive.
 #include "apply/apply.h"
 
+#include "apply/import.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -402,7 +404,7 @@ bool is_stage_level(const std::string &k) {
                                             "vectorize",  "unroll",      "parallel",  "serial",
                                             "gpu_blocks", "gpu_threads", "gpu_lanes", "gpu_single_thread",
                                             "gpu_tile",   "atomic",      "allow_race_conditions",
-                                            "rfactor",    "prefetch"};
+                                            "rfactor",    "prefetch",    "rename",    "partition"};
     return s.count(k) > 0;
 }
 
@@ -424,7 +426,10 @@ void Applier::apply_stage(const StageBlock &b, const Directive &d) {
     Halide::TailStrategy tail = tail_of(d);
     if (k == "split") {
         Dim v = var(0);
-        st.split(v.handle(), fresh(1, v.rvar), fresh(2, v.rvar), factor(d.exprs[0], true), tail);
+        // Halide lets the outer loop keep the split loop's name (its own vectorize(x, n) does
+        // split(x, x, x_vi)); an imported schedule says so.
+        VarOrRVar outer = d.vars[1].text == d.vars[0].text ? v.handle() : fresh(1, v.rvar);
+        st.split(v.handle(), outer, fresh(2, v.rvar), factor(d.exprs[0], true), tail);
     } else if (k == "tile") {
         Dim x = var(0), y = var(1);
         st.tile(x.handle(), y.handle(), fresh(2, x.rvar), fresh(3, y.rvar), fresh(4, x.rvar), fresh(5, y.rvar),
@@ -451,6 +456,13 @@ void Applier::apply_stage(const StageBlock &b, const Directive &d) {
         d.exprs.empty() ? st.parallel(v.handle()) : st.parallel(v.handle(), factor(d.exprs[0], true));
     } else if (k == "serial") {
         st.serial(var(0).handle());
+    } else if (k == "rename") {
+        Dim v = var(0);
+        st.rename(v.handle(), fresh(1, v.rvar));
+    } else if (k == "partition") {
+        using P = Halide::Partition;
+        const std::string &w = d.word->text;
+        st.partition(var(0).handle(), w == "Never" ? P::Never : w == "Always" ? P::Always : P::Auto);
     } else if (k == "gpu_blocks" || k == "gpu_threads") {
         std::vector<VarOrRVar> vs;
         for (size_t i = 0; i < d.vars.size(); i++) {
@@ -550,6 +562,9 @@ void Applier::apply_func(const StageBlock &b, const Directive &d) {
     } else if (k == "bound") {
         Var v = pure_var(f, d.vars[0], fname);
         f.bound(v, factor(d.exprs[0], false), factor(d.exprs[1], false));
+    } else if (k == "align_bounds") {
+        Halide::Expr rem = d.exprs.size() > 1 ? factor(d.exprs[1], false) : Halide::Expr(0);
+        f.align_bounds(pure_var(f, d.vars[0], fname), factor(d.exprs[0], true), rem);
     } else if (k == "bound_extent") {
         f.bound_extent(pure_var(f, d.vars[0], fname), factor(d.exprs[0], false));
     } else if (k == "align_storage") {
@@ -693,6 +708,9 @@ void autoschedule(const Schedule &s, const Halide::Pipeline &p, const Halide::Ta
     }
     try {
         p.apply_autoscheduler(target, params);
+        // The autoschedulers' splits hold only near the estimates: make each one correct at every
+        // extent the runtime may pass (import.h, guard_tails).
+        guard_tails(p);
     } catch (const Halide::Error &e) {
         throw Error(a.loc, fmt::format("{} failed: {}", params.to_string(), halide_message(e.what())));
     }

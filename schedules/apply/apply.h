@@ -35,7 +35,8 @@ void apply(const Schedule &s, const std::map<std::string, int64_t> &params,
 // The Halide name of an autoscheduler ("Mullapudi2016") from the file's ("mullapudi2016"), and
 // the plugin path next to libHalide. Loads the plugin (once per process) and runs the
 // autoscheduler on `p` with the file's options (beam_size=1 by default for adams2019 and
-// anderson2021). Throws sched::Error at the `autoschedule` line on any failure.
+// anderson2021), then rewrites its splits to tails that are correct at every extent (guard_tails,
+// import.h). Throws sched::Error at the `autoschedule` line on any failure.
 void autoschedule(const Schedule &s, const Halide::Pipeline &p, const Halide::Target &target);
 
 }  // namespace seqmix::sched

@@ -116,7 +116,8 @@ const Param *Schedule::find_param(const std::string &name) const {
 
 bool operator==(const Schedule &a, const Schedule &b) {
     return a.filename == b.filename && a.when == b.when && a.params == b.params && a.requires_ == b.requires_ &&
-           a.autoschedule == b.autoschedule && a.stages == b.stages;
+           a.autoschedule == b.autoschedule && a.explicit_only.has_value() == b.explicit_only.has_value() &&
+           a.stages == b.stages;
 }
 
 const std::vector<std::string> &directive_names() {
@@ -124,10 +125,10 @@ const std::vector<std::string> &directive_names() {
         // loop structure of one stage
         "split", "tile", "fuse", "reorder", "vectorize", "unroll", "parallel", "serial",
         "gpu_blocks", "gpu_threads", "gpu_lanes", "gpu_single_thread", "gpu_tile",
-        "atomic", "allow_race_conditions", "compute_with",
+        "atomic", "allow_race_conditions", "compute_with", "rename", "partition",
         // where and how a Func is computed and stored
         "compute_root", "compute_inline", "compute_at", "store_at", "store_root", "store_in",
-        "hoist_storage", "hoist_storage_root", "bound", "bound_extent", "align_storage",
+        "hoist_storage", "hoist_storage_root", "bound", "bound_extent", "align_bounds", "align_storage",
         "fold_storage", "reorder_storage", "memoize", "async", "ring_buffer",
         // stage-level, naming other Funcs
         "rfactor", "prefetch"};

@@ -59,6 +59,15 @@ std::string directive(const Directive &d) {
         }
     } else if (k == "store_in") {
         s += " " + d.word->text;
+    } else if (k == "rename") {
+        s += fmt::format(" {} to {}", v[0].text, v[1].text);
+    } else if (k == "partition") {
+        s += fmt::format(" {} {}", v[0].text, d.word->text);
+    } else if (k == "align_bounds") {
+        s += fmt::format(" {} {}", v[0].text, format(d.exprs[0]));
+        if (d.exprs.size() > 1) {
+            s += " remainder " + format(d.exprs[1]);
+        }
     } else if (k == "bound") {
         s += fmt::format(" {} min {} extent {}", v[0].text, format(d.exprs[0]), format(d.exprs[1]));
     } else {
@@ -86,6 +95,9 @@ std::vector<Item> items(const Schedule &s) {
     std::vector<Item> out;
     if (s.when) {
         out.push_back({s.when->loc.line, "when " + format(*s.when)});
+    }
+    if (s.explicit_only) {
+        out.push_back({s.explicit_only->line, "explicit"});
     }
     for (const Param &p : s.params) {
         std::string t = fmt::format("param {} = {}", p.name, p.value);

@@ -23,7 +23,7 @@ const std::set<std::string> &stage_directives() {
     static const std::set<std::string> s = {
         "split", "tile", "fuse", "reorder", "vectorize", "unroll", "parallel", "serial",
         "gpu_blocks", "gpu_threads", "gpu_lanes", "gpu_single_thread", "gpu_tile",
-        "atomic", "allow_race_conditions", "compute_with", "rfactor", "prefetch"};
+        "atomic", "allow_race_conditions", "compute_with", "rfactor", "prefetch", "rename", "partition"};
     return s;
 }
 
@@ -331,7 +331,7 @@ Schedule Parser::parse_schedule() {
 void Parser::statement(bool first) {
     const Token &t = lx_.peek();
     if (t.kind != TK::Ident) {
-        fail(t.loc, fmt::format("expected a statement (when, param, require, autoschedule, func, update, specialize, "
+        fail(t.loc, fmt::format("expected a statement (when, explicit, param, require, autoschedule, func, update, specialize, "
                                 "or a directive), got {}",
                                 t.describe()));
     }
@@ -364,6 +364,14 @@ void Parser::statement(bool first) {
         s_.requires_.push_back(std::move(r));
     } else if (w == "autoschedule") {
         parse_autoschedule(word.loc);
+    } else if (w == "explicit") {
+        if (s_.explicit_only) {
+            fail(word.loc, fmt::format("duplicate 'explicit' (first at line {})", s_.explicit_only->line));
+        }
+        if (!s_.stages.empty()) {
+            fail(word.loc, "'explicit' must come before the first 'func' block");
+        }
+        s_.explicit_only = word.loc;
     } else if (w == "func") {
         StageBlock b;
         b.loc = word.loc;
@@ -619,6 +627,26 @@ void Parser::parse_directive(const Name &word) {
             if (k != "parallel") {
                 maybe_tail(d);
             }
+        }
+    } else if (k == "rename") {
+        d.vars.push_back(var("a Var to rename"));
+        expect("to", ctx(d.vars));
+        d.vars.push_back(var("the new Var name"));
+        d.n_inputs = 1;
+    } else if (k == "partition") {
+        d.vars.push_back(var("a Var name"));
+        static const std::vector<std::string> policies = {"Auto", "Never", "Always"};
+        Name w = ident(fmt::format("a partition policy after 'partition {}' (Auto, Never or Always)", d.vars[0].text));
+        if (std::find(policies.begin(), policies.end(), w.text) == policies.end()) {
+            fail(w.loc, fmt::format("unknown partition policy '{}'; policies are: {}", w.text, fmt::join(policies, " ")));
+        }
+        d.word = w;
+        d.n_inputs = 1;
+    } else if (k == "align_bounds") {
+        d.vars.push_back(var("a Var name"));
+        d.exprs.push_back(int_expr("align_bounds modulus"));
+        if (accept("remainder")) {
+            d.exprs.push_back(int_expr("align_bounds remainder"));
         }
     } else if (k == "serial" || k == "gpu_lanes") {
         d.vars.push_back(var("a Var name"));

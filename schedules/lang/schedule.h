@@ -129,6 +129,9 @@ struct Schedule {
     std::vector<Param> params;
     std::vector<Require> requires_;
     std::optional<Autoschedule> autoschedule;
+    // `explicit`: the variant is built and callable by name (options.variant) but dispatch never
+    // picks it on its own (autoscheduler baselines, experiments).
+    std::optional<Loc> explicit_only;
     std::vector<StageBlock> stages;
 
     const Param *find_param(const std::string &name) const;

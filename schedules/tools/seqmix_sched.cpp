@@ -3,11 +3,13 @@
 //   seqmix-sched check FILE.sched... [--generator NAME] [--target DIR] [--params k=v,...]
 //   seqmix-sched explain FILE.sched [--generator NAME] [--target DIR] [--stmt OUT] [--html OUT]
 //   seqmix-sched fmt FILE... [--check]
+//   seqmix-sched import FILE.sched [--out OUT.sched] [--when COND] [--generator NAME] [--target DIR]
 //
 // check and explain run the generator (linked in: every registered seqmix Generator) with the
 // file as its schedule and lower the pipeline for the Halide target of the target dir, so errors
 // that Halide raises only when lowering surface too. No GPU is needed for the CUDA dirs.
 #include "apply/apply.h"
+#include "apply/import.h"
 #include "lang/schedule.h"
 
 #include <Halide.h>
@@ -19,6 +21,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 namespace po = boost::program_options;
@@ -213,6 +216,65 @@ int cmd_explain(const std::string &file, const std::string &generator, const std
     });
 }
 
+// import: run the file's `autoschedule` through the generator, read the schedule Halide then holds
+// back out of its schedule objects (import.h) and write it as a plain .sched file. The result is
+// checked the way `check` does, and must be a fixed point: the pipeline scheduled by the written
+// file exports to the same text.
+int cmd_import(const std::string &file, const std::string &generator, const std::string &dir, const std::string &params,
+               const std::string &out, const std::string &when) {
+    return guarded(file, [&] {
+        Variant v = infer(file, generator, dir);
+        seqmix::sched::Schedule s = seqmix::sched::parse_file(file);
+        if (!s.autoschedule) {
+            throw seqmix::sched::Error(seqmix::sched::Loc{file, 1, 1},
+                                       "import needs a file with `autoschedule NAME ...` (there is nothing to import)");
+        }
+        seqmix::sched::ExportOptions o;
+        std::string how = "autoschedule " + s.autoschedule->name;
+        for (const auto &[k, val] : s.autoschedule->options) {
+            how += " " + k + "=" + val;
+        }
+        o.comments = {fmt::format("{}@{}, {}: imported by `seqmix-sched import {}` from `{}`", v.generator, v.bucket, v.dir,
+                                  file, how),
+                      fmt::format("(Halide {}.{}.{}). Splits whose tails would compute past the loop end were made",
+                                  HALIDE_VERSION_MAJOR, HALIDE_VERSION_MINOR, HALIDE_VERSION_PATCH),
+                      "GuardWithIf (guard_tails), so the schedule is correct at every shape; `when` says where it is fast."};
+        o.when = when.empty() ? s.when_text : when;
+        o.explicit_only = s.explicit_only.has_value();
+        for (const auto &[name, value] : seqmix::sched::resolve_params(s, params)) {
+            o.params.emplace_back(name, value);
+        }
+        Built b = build(v, params);
+        std::string text = seqmix::sched::export_schedule(b.pipeline, o);
+
+        // The written file must parse, schedule the generator, lower, and reproduce itself.
+        fs::path tmp = fs::temp_directory_path() / fmt::format("seqmix-import-{}", getpid());
+        fs::create_directories(tmp / v.dir);
+        fs::path written = tmp / v.dir / fs::path(file).filename();
+        std::ofstream(written) << text;
+        Variant w = infer(written.string(), v.generator, v.dir);
+        Built again = build(w, "");
+        again.pipeline.compile_to_module(again.args, "seqmix_import_" + v.generator, again.target);
+        std::string round = seqmix::sched::export_schedule(again.pipeline, o);
+        fs::remove_all(tmp);
+        if (round != text) {
+            throw seqmix::sched::Error(seqmix::sched::Loc{file, 1, 1},
+                                       "internal error: the imported schedule does not reproduce itself:\n" + text +
+                                           "\n--- applied again, it reads ---\n" + round);
+        }
+        if (out.empty()) {
+            std::cout << text;
+            return;
+        }
+        std::ofstream f(out, std::ios::binary | std::ios::trunc);
+        f << text;
+        if (!f) {
+            throw seqmix::sched::Error(seqmix::sched::Loc{out, 0, 0}, "cannot write the file");
+        }
+        std::cerr << out << ": imported (" << std::count(text.begin(), text.end(), '\n') << " lines)\n";
+    });
+}
+
 std::string slurp(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -253,6 +315,7 @@ const char *kUsage =
     "       seqmix-sched explain FILE.sched [--generator NAME] [--target DIR] [--params k=v,...]\n"
     "                                       [--stmt OUT.stmt] [--html OUT.html]\n"
     "       seqmix-sched fmt FILE.sched... [--check]\n"
+    "       seqmix-sched import FILE.sched [--out OUT.sched] [--when COND] [--generator NAME] [--target DIR]\n"
     "The generator and target come from the path, schedules/<target>/<generator>[@bucket].sched, unless\n"
     "given. Targets: x86-64-avx512 x86-64-avx2 x86-64 cuda-sm90 cuda-sm80.\n";
 
@@ -267,6 +330,8 @@ int main(int argc, char **argv) {
         "stmt", po::value<std::string>()->default_value(""), "explain: write the lowered statement here")(
         "html", po::value<std::string>()->default_value(""), "explain: write the lowered statement as HTML here")(
         "check", po::bool_switch(), "fmt: exit 1 if a file is not normalised, change nothing")(
+        "out,o", po::value<std::string>()->default_value(""), "import: write the .sched file here (default: stdout)")(
+        "when", po::value<std::string>()->default_value(""), "import: the `when` condition to write (default: the file's)")(
         "quiet,q", po::bool_switch(), "check: print errors only");
     po::options_description hidden;
     hidden.add_options()("command", po::value<std::string>())("files", po::value<std::vector<std::string>>());
@@ -304,6 +369,13 @@ int main(int argc, char **argv) {
                 return 2;
             }
             return cmd_explain(files[0], gen, dir, params, vm["stmt"].as<std::string>(), vm["html"].as<std::string>());
+        }
+        if (cmd == "import") {
+            if (files.size() != 1) {
+                std::cerr << "seqmix-sched import: one file at a time\n";
+                return 2;
+            }
+            return cmd_import(files[0], gen, dir, params, vm["out"].as<std::string>(), vm["when"].as<std::string>());
         }
         if (cmd == "fmt") {
             return cmd_fmt(files, vm["check"].as<bool>());

@@ -93,3 +93,38 @@ TEST(SchedVocab, FormatSourceReportsParseErrors) {
 
 }  // namespace
 }  // namespace seqmix::sched
+
+namespace seqmix::sched {
+namespace {
+
+// `explicit`, and the directives that import writes: rename, partition, align_bounds.
+const char *kImported = R"(explicit
+param chunk = 64
+func o : rename t to tt ; partition tt Never ; split vd into vo, vi by 16 tail GuardWithIf
+func f : align_bounds x 8 remainder 1 ; align_bounds y 4 ; compute_root
+)";
+
+TEST(SchedVocab, ExplicitAndImportDirectives) {
+    Schedule s = parse(kImported, "i.sched");
+    EXPECT_TRUE(s.explicit_only.has_value());
+    ASSERT_EQ(s.stages.size(), 2u);
+    const auto &o = s.stages[0].directives;
+    EXPECT_EQ(o[0].kind, "rename");
+    EXPECT_EQ(o[0].vars[1].text, "tt");
+    EXPECT_EQ(o[1].kind, "partition");
+    EXPECT_EQ(o[1].word->text, "Never");
+    const auto &f = s.stages[1].directives;
+    EXPECT_EQ(f[0].kind, "align_bounds");
+    EXPECT_EQ(f[0].exprs.size(), 2u);
+    EXPECT_EQ(f[1].exprs.size(), 1u);
+    EXPECT_EQ(parse(format(s), "i.sched"), s);
+    EXPECT_NE(parse("param chunk = 64\n", "i.sched"), s);  // explicit takes part in ==
+}
+
+TEST(SchedVocab, ExplicitOnlyBeforeFuncBlocks) {
+    EXPECT_NO_THROW(parse("when T > 4\nexplicit\nfunc o : compute_root\n", "i.sched"));
+    EXPECT_THROW(parse("func o : compute_root\nexplicit\n", "i.sched"), Error);
+}
+
+}  // namespace
+}  // namespace seqmix::sched

@@ -116,6 +116,9 @@ struct VariantInfo {
     std::string condition;  // the bucket's `when` condition ("" for default)
     std::string symbol;     // the AOT entry point
     bool runnable = false;  // this host can run it (CPU features / CUDA device present)
+    // Built but never picked by dispatch: runs only when options.variant names it (the
+    // autoscheduler baselines; a schedule file that says `explicit`).
+    bool explicit_only = false;
 };
 SEQMIX_API std::vector<VariantInfo> variants();
 
