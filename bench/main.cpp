@@ -68,7 +68,8 @@ int main(int argc, char **argv) {
         ("rows", po::value(&rows_arg)->default_value("attention,gla,gla_step"), "rows to run (comma-separated)")
         ("device", po::value(&device_arg)->default_value("all"), "cpu | cuda | all (cuda only where a device is visible)")
         ("variant", po::value(&variant_arg)->default_value("all"),
-         "all: every runnable built variant (options.variant = target/bucket); dispatch: the runtime's choice")
+         "all: every runnable built variant (options.variant = target/bucket); dispatch: the runtime's choice; "
+         "or a comma-separated list of target/bucket (e.g. cuda-sm90/default,cuda-sm90/d64)")
         ("repeats", po::value(&protocol.repeats)->default_value(protocol.repeats), "minimum timed calls per row")
         ("min-time", po::value(&protocol.min_time_s)->default_value(protocol.min_time_s), "minimum timed seconds per row")
         ("warmup", po::value(&protocol.warmup)->default_value(protocol.warmup), "untimed calls before timing")
@@ -104,9 +105,18 @@ int main(int argc, char **argv) {
         std::cerr << fmt::format("seqmix-bench: --device: expected cpu, cuda or all, got '{}'\n", device_arg);
         return 2;
     }
+    std::set<std::string> listed;
     if (variant_arg != "all" && variant_arg != "dispatch") {
-        std::cerr << fmt::format("seqmix-bench: --variant: expected all or dispatch, got '{}'\n", variant_arg);
-        return 2;
+        std::set<std::string> known;
+        for (const auto &v : seqmix::variants()) known.insert(v.target + "/" + v.bucket);
+        listed = split(variant_arg);
+        for (const auto &name : listed) {
+            if (!known.count(name)) {
+                std::cerr << fmt::format("seqmix-bench: --variant: '{}' is not all, dispatch or a built variant; built: {}\n",
+                                         name, fmt::join(known, " "));
+                return 2;
+            }
+        }
     }
     if (quick) {
         protocol.repeats = std::min(protocol.repeats, 3);
@@ -138,7 +148,8 @@ int main(int argc, char **argv) {
         Context ctx;
         ctx.device = device;
         ctx.protocol = protocol;
-        ctx.mode = variant_arg == "all" ? VariantMode::all : VariantMode::dispatch;
+        ctx.mode = variant_arg == "all" ? VariantMode::all : variant_arg == "dispatch" ? VariantMode::dispatch : VariantMode::listed;
+        ctx.listed = listed;
         ctx.check = !no_check;
         ctx.quick = quick;
         ctx.peers = !no_peers;

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,12 +52,13 @@ struct RowResult {
     nlohmann::json extra = nlohmann::json::object();  // GPU peers merged from gpu_peers.py
 };
 
-enum class VariantMode { all, dispatch };
+enum class VariantMode { all, dispatch, listed };
 
 struct Context {
     Device device;
     Protocol protocol;  // the default protocol; memory-bound rows switch it to cache rotation
     VariantMode mode = VariantMode::dispatch;
+    std::set<std::string> listed;  // VariantMode::listed: these "<target>/<bucket>" only
     bool check = true;
     bool quick = false;
     bool peers = true;
@@ -67,7 +69,8 @@ struct Context {
 
 std::string device_name(Device d);
 
-// "" (dispatch) or every runnable built "<target>/<bucket>" of `mixer` for the context's device.
+// "" (dispatch) or every runnable built "<target>/<bucket>" of `mixer` for the context's device
+// (those in ctx.listed for VariantMode::listed).
 std::vector<std::string> variants_to_run(const Context &ctx, const std::string &mixer);
 
 // Deterministic inputs: normal(0, sigma), and log-sigmoid gates as fla's tests draw them.

@@ -17,7 +17,11 @@ namespace {
 std::vector<Shape> attention_shapes(const Context &ctx) {
     if (ctx.quick) return {{1, 256, 256, 2, 2, 64, 64}};
     std::vector<Shape> shapes = {{1, 4096, 4096, 8, 8, 64, 64}};
-    if (ctx.device.type == DeviceType::cuda) shapes.push_back({4, 4096, 4096, 16, 16, 64, 64});
+    if (ctx.device.type == DeviceType::cuda) {
+        shapes.push_back({4, 4096, 4096, 16, 16, 64, 64});
+        // Where the Anderson2021 baseline launches (cuda-sm90/attention@anderson2021's `when`).
+        shapes.push_back({1, 2048, 2048, 8, 8, 64, 64});
+    }
     return shapes;
 }
 

@@ -16,7 +16,9 @@ std::vector<std::string> variants_to_run(const Context &ctx, const std::string &
     const bool want_cuda = ctx.device.type == DeviceType::cuda;
     for (const auto &v : seqmix::variants()) {
         bool is_cuda = v.target.rfind("cuda", 0) == 0;
-        if (v.mixer == mixer && v.runnable && is_cuda == want_cuda) out.push_back(v.target + "/" + v.bucket);
+        const std::string name = v.target + "/" + v.bucket;
+        if (ctx.mode == VariantMode::listed && !ctx.listed.count(name)) continue;
+        if (v.mixer == mixer && v.runnable && is_cuda == want_cuda) out.push_back(name);
     }
     return out;
 }

@@ -117,14 +117,11 @@ TEST_P(GpuSchedule, GlaStep) {
 }
 
 TEST_P(GpuSchedule, Attention) {
-    // Its per-key-block stages live in shared memory; under PoCL they compute zeros although the
-    // same kernels pass every attention test on the H100 (and an all-in-registers schedule
-    // passes here), so this check is unreliable for it. SEQMIX_SIM_ATTENTION=1 runs it anyway.
-    if (!std::getenv("SEQMIX_SIM_ATTENTION")) {
-        GTEST_SKIP() << "shared-memory attention schedules disagree between PoCL and the H100; "
-                        "verified on the H100 by seqmix_kernel_tests";
-    }
-    const int B = 1, T = 70, S = 100, H = 4, Hkv = 2, K = 64, V = 48;
+    // (Session 1 saw PoCL compute zeros for the shared-memory stages of these schedules; with the
+    // kernels of 2026-11-25 evening, every CUDA attention schedule agrees with the reference here.)
+    // The d64 bucket is compiled for K == V == 64 only (its `bound` directives).
+    const bool d64 = std::string(GetParam()).find("@d64") != std::string::npos;
+    const int B = 1, T = 70, S = 100, H = 4, Hkv = 2, K = 64, V = d64 ? 64 : 48;
     std::mt19937_64 rng(9);
     auto q = random_values(B * T * H * K, rng, -1, 1), k = random_values(B * S * Hkv * K, rng, -1, 1);
     auto v = random_values(B * S * Hkv * V, rng, -1, 1);
@@ -140,7 +137,7 @@ TEST_P(GpuSchedule, Attention) {
 }
 
 // Every CUDA schedule directory and bucket (a bucket missing for a generator reads its default).
-INSTANTIATE_TEST_SUITE_P(Cuda, GpuSchedule, ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@tiled"),
+INSTANTIATE_TEST_SUITE_P(Cuda, GpuSchedule, ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@tiled", "cuda-sm90@d64", "cuda-sm90@anderson2021"),
                          [](const auto &info) {
                              std::string name = info.param.substr(5);
                              for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;

@@ -29,6 +29,16 @@ struct Dim {
     std::string dotted;   // RVars: "rk.x"
     bool rvar = false;
 
+    // The last component of Halide's name ("rk$xi" of "rk$x.rk$xi"): what import writes.
+    std::string raw() const {
+        return halide.substr(halide.rfind('.') + 1);
+    }
+
+    // Every way a file may name this loop: as listed, Halide's full or last-component name, rk.x.
+    bool matches(const std::string &name) const {
+        return name == display || name == halide || name == raw() || (!dotted.empty() && name == dotted);
+    }
+
     // Halide matches loop names by their last component ("yo" finds "y.yo") and insists on it.
     VarOrRVar handle() const {
         std::string last = halide.substr(halide.rfind('.') + 1);
@@ -272,7 +282,7 @@ std::vector<Dim> Applier::dims(Func &f, int index, const Halide::Expr *spec) {
 Dim Applier::find(Func &f, int index, const Name &n, const std::string &fname, const Halide::Expr *spec) {
     std::vector<Dim> ds = dims(f, index, spec);
     for (const Dim &d : ds) {
-        if (n.text == d.display || n.text == d.halide || (!d.dotted.empty() && n.text == d.dotted)) {
+        if (d.matches(n.text)) {
             return d;
         }
     }
@@ -286,7 +296,7 @@ Dim Applier::find(Func &f, int index, const Name &n, const std::string &fname, c
 
 void Applier::check_new(Func &f, int index, const Name &n, const std::string &fname, const Halide::Expr *spec) {
     for (const Dim &d : dims(f, index, spec)) {
-        if (n.text == d.display || n.text == d.halide) {
+        if (n.text == d.display || n.text == d.halide || n.text == d.raw()) {
             throw Error(n.loc, fmt::format("Var '{}' already exists in {}; pick a new name", n.text,
                                            stage_name(fname, index)));
         }
@@ -340,13 +350,9 @@ Halide::LoopLevel Applier::loop_level(const Directive &d, int *stage_found) {
     std::vector<std::string> listing;
     for (int i = g.num_update_definitions(); i >= 0; i--) {
         for (const Dim &x : dims(g, i)) {
-            if (v.text == x.display || v.text == x.halide || (!x.dotted.empty() && v.text == x.dotted)) {
+            if (x.matches(v.text)) {
                 if (stage_found) {
                     *stage_found = i;
-                }
-                // Halide's legality check of compute_at expects the final stage unindexed.
-                if (i == g.num_update_definitions()) {
-                    return Halide::LoopLevel(g, x.handle());
                 }
                 return Halide::LoopLevel(g, x.handle());
             }
@@ -426,17 +432,27 @@ void Applier::apply_stage(const StageBlock &b, const Directive &d) {
     Halide::TailStrategy tail = tail_of(d);
     if (k == "split") {
         Dim v = var(0);
-        // Halide lets the outer loop keep the split loop's name (its own vectorize(x, n) does
-        // split(x, x, x_vi)); an imported schedule says so.
-        VarOrRVar outer = d.vars[1].text == d.vars[0].text ? v.handle() : fresh(1, v.rvar);
-        st.split(v.handle(), outer, fresh(2, v.rvar), factor(d.exprs[0], true), tail);
+        // Halide lets either part keep the split loop's name (its own vectorize(x, n) does
+        // split(x, x, x_vi); Anderson2021 writes split(xi, xi_serial_outer, xi)); imported
+        // schedules say so.
+        auto part = [&](size_t i) {
+            if (d.vars[i].text != d.vars[0].text) return fresh(i, v.rvar);
+            return v.rvar ? VarOrRVar(RVar(d.vars[i].text)) : VarOrRVar(Var(d.vars[i].text));
+        };
+        st.split(v.handle(), part(1), part(2), factor(d.exprs[0], true), tail);
     } else if (k == "tile") {
         Dim x = var(0), y = var(1);
         st.tile(x.handle(), y.handle(), fresh(2, x.rvar), fresh(3, y.rvar), fresh(4, x.rvar), fresh(5, y.rvar),
                 factor(d.exprs[0], true), factor(d.exprs[1], true), tail);
     } else if (k == "fuse") {
         Dim a = var(0), o = var(1);
-        st.fuse(a.handle(), o.handle(), fresh(2, a.rvar || o.rvar));
+        // As with split, the fused loop may take one of its parts' names (Anderson2021 writes
+        // fuse(h, b, h)).
+        const std::string &to = d.vars[2].text;
+        VarOrRVar fused = to == d.vars[0].text || to == d.vars[1].text
+                              ? (a.rvar || o.rvar ? VarOrRVar(RVar(to)) : VarOrRVar(Var(to)))
+                              : fresh(2, a.rvar || o.rvar);
+        st.fuse(a.handle(), o.handle(), fused);
     } else if (k == "reorder") {
         std::vector<VarOrRVar> vs;
         for (size_t i = 0; i < d.vars.size(); i++) {
@@ -562,6 +578,8 @@ void Applier::apply_func(const StageBlock &b, const Directive &d) {
     } else if (k == "bound") {
         Var v = pure_var(f, d.vars[0], fname);
         f.bound(v, factor(d.exprs[0], false), factor(d.exprs[1], false));
+    } else if (k == "bound_storage") {
+        f.bound_storage(pure_var(f, d.vars[0], fname), factor(d.exprs[0], true));
     } else if (k == "align_bounds") {
         Halide::Expr rem = d.exprs.size() > 1 ? factor(d.exprs[1], false) : Halide::Expr(0);
         f.align_bounds(pure_var(f, d.vars[0], fname), factor(d.exprs[0], true), rem);

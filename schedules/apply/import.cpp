@@ -195,6 +195,7 @@ private:
         std::vector<std::string> storage;
         for (const auto &d : fs.storage_dims()) {
             storage.push_back(d.var);
+            if (d.bound.defined()) fl.push_back(fmt::format("bound_storage {} {}", d.var, constant(d.bound, "bound_storage")));
             if (d.alignment.defined()) fl.push_back(fmt::format("align_storage {} {}", d.var, constant(d.alignment, "alignment")));
             if (d.fold_factor.defined()) {
                 if (!d.fold_forward) throw Error(here(), fmt::format("{}: a backward fold_storage cannot be written", f.name()));

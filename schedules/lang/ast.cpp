@@ -128,7 +128,7 @@ const std::vector<std::string> &directive_names() {
         "atomic", "allow_race_conditions", "compute_with", "rename", "partition",
         // where and how a Func is computed and stored
         "compute_root", "compute_inline", "compute_at", "store_at", "store_root", "store_in",
-        "hoist_storage", "hoist_storage_root", "bound", "bound_extent", "align_bounds", "align_storage",
+        "hoist_storage", "hoist_storage_root", "bound", "bound_extent", "bound_storage", "align_bounds", "align_storage",
         "fold_storage", "reorder_storage", "memoize", "async", "ring_buffer",
         // stage-level, naming other Funcs
         "rfactor", "prefetch"};

@@ -756,7 +756,7 @@ void Parser::parse_directive(const Name &word) {
         d.exprs.push_back(int_expr("bound min"));
         expect("extent", "after the min of 'bound'");
         d.exprs.push_back(int_expr("bound extent"));
-    } else if (k == "bound_extent" || k == "align_storage" || k == "fold_storage") {
+    } else if (k == "bound_extent" || k == "bound_storage" || k == "align_storage" || k == "fold_storage") {
         d.vars.push_back(var("a Var name"));
         d.exprs.push_back(int_expr(k));
     } else {

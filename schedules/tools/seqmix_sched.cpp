@@ -252,10 +252,17 @@ int cmd_import(const std::string &file, const std::string &generator, const std:
         fs::create_directories(tmp / v.dir);
         fs::path written = tmp / v.dir / fs::path(file).filename();
         std::ofstream(written) << text;
-        Variant w = infer(written.string(), v.generator, v.dir);
-        Built again = build(w, "");
-        again.pipeline.compile_to_module(again.args, "seqmix_import_" + v.generator, again.target);
-        std::string round = seqmix::sched::export_schedule(again.pipeline, o);
+        std::string round;
+        try {
+            Variant w = infer(written.string(), v.generator, v.dir);
+            Built again = build(w, "");
+            again.pipeline.compile_to_module(again.args, "seqmix_import_" + v.generator, again.target);
+            round = seqmix::sched::export_schedule(again.pipeline, o);
+        } catch (...) {
+            std::cerr << "seqmix-sched import: the written schedule (left in " << written.string()
+                      << ") does not apply:\n";
+            throw;
+        }
         fs::remove_all(tmp);
         if (round != text) {
             throw seqmix::sched::Error(seqmix::sched::Loc{file, 1, 1},

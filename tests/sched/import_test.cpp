@@ -145,7 +145,7 @@ TEST(SchedImport, ExportCoversTheVocabulary) {
         const std::string hand =
             "func bx : compute_at by yo ; store_at sum y ; store_in Heap ; rename x to xx ; partition xx Never\n"
             "func by : compute_at sum y ; split y into yo, yi by 4 tail GuardWithIf ; fuse x, yi into xy ; "
-            "reorder_storage y, x ; align_storage y 8\n"
+            "reorder_storage y, x ; align_storage y 8 ; bound_storage x 64\n"
             "func sum : compute_root ; bound y min 0 extent 24 ; align_bounds x 4 ; parallel y\n"
             "  update 0 : reorder x, r, y ; vectorize x by 4 tail GuardWithIf ; allow_race_conditions\n"
             "func out : split y into yo, yi by 8 tail GuardWithIf ; prefetch sum at yo from yo offset 1 "
@@ -155,7 +155,7 @@ TEST(SchedImport, ExportCoversTheVocabulary) {
         const std::string text = export_schedule(a.pipeline());
         SCOPED_TRACE(text);
         for (const char *needle : {"store_in Heap", "rename x to xx", "partition xx Never", "fuse x, yi into xy",
-                                   "reorder_storage y, x", "align_storage y 8", "bound y min 0 extent 24",
+                                   "reorder_storage y, x", "align_storage y 8", "bound_storage x 64", "bound y min 0 extent 24",
                                    "align_bounds x 4 remainder 0", "allow_race_conditions",
                                    "prefetch sum at yo from yo offset 1 bound GuardWithIf", "store_at sum y"}) {
             EXPECT_NE(text.find(needle), std::string::npos) << needle << " missing from\n" << text;
