@@ -2,6 +2,7 @@
 // directive, turning every failure into a sched::Error at the directive.
 #include "apply/apply.h"
 
+#include "apply/halide_names.h"
 #include "apply/import.h"
 
 #include <fmt/format.h>
@@ -22,6 +23,11 @@ using Halide::Stage;
 using Halide::Var;
 using Halide::VarOrRVar;
 
+// A loop handle of the given name, of the kind (Var or RVar) of the loop it comes from.
+VarOrRVar loop_var(const std::string &name, bool rvar) {
+    return rvar ? VarOrRVar(RVar(name)) : VarOrRVar(Var(name));
+}
+
 // One loop dimension of a stage as the file may name it.
 struct Dim {
     std::string halide;   // Halide's name: "t", "t.to", "rk$x"
@@ -31,7 +37,7 @@ struct Dim {
 
     // The last component of Halide's name ("rk$xi" of "rk$x.rk$xi"): what import writes.
     std::string raw() const {
-        return halide.substr(halide.rfind('.') + 1);
+        return loop_name(halide);
     }
 
     // Every way a file may name this loop: as listed, Halide's full or last-component name, rk.x.
@@ -41,8 +47,7 @@ struct Dim {
 
     // Halide matches loop names by their last component ("yo" finds "y.yo") and insists on it.
     VarOrRVar handle() const {
-        std::string last = halide.substr(halide.rfind('.') + 1);
-        return rvar ? VarOrRVar(RVar(last)) : VarOrRVar(Var(last));
+        return loop_var(raw(), rvar);
     }
 };
 
@@ -296,7 +301,7 @@ Dim Applier::find(Func &f, int index, const Name &n, const std::string &fname, c
 
 void Applier::check_new(Func &f, int index, const Name &n, const std::string &fname, const Halide::Expr *spec) {
     for (const Dim &d : dims(f, index, spec)) {
-        if (n.text == d.display || n.text == d.halide || n.text == d.raw()) {
+        if (d.matches(n.text)) {
             throw Error(n.loc, fmt::format("Var '{}' already exists in {}; pick a new name", n.text,
                                            stage_name(fname, index)));
         }
@@ -371,32 +376,7 @@ Halide::LoopLevel Applier::loop_level(const Directive &d, int *stage_found) {
 }
 
 Halide::TailStrategy tail_of(const Directive &d) {
-    using T = Halide::TailStrategy;
-    if (!d.tail) {
-        return T::Auto;
-    }
-    static const std::map<std::string, T> m = {
-        {"RoundUp", T::RoundUp},
-        {"GuardWithIf", T::GuardWithIf},
-        {"Predicate", T::Predicate},
-        {"PredicateLoads", T::PredicateLoads},
-        {"PredicateStores", T::PredicateStores},
-        {"ShiftInwards", T::ShiftInwards},
-        {"ShiftInwardsAndBlend", T::ShiftInwardsAndBlend},
-        {"RoundUpAndBlend", T::RoundUpAndBlend},
-        {"Auto", T::Auto}};
-    return m.at(d.tail->text);
-}
-
-Halide::MemoryType memory_of(const Name &n) {
-    using M = Halide::MemoryType;
-    static const std::map<std::string, M> m = {
-        {"Auto", M::Auto},         {"Heap", M::Heap},
-        {"Stack", M::Stack},       {"Register", M::Register},
-        {"GPUShared", M::GPUShared}, {"GPUTexture", M::GPUTexture},
-        {"LockedCache", M::LockedCache}, {"VTCM", M::VTCM},
-        {"AMXTile", M::AMXTile}};
-    return m.at(n.text);
+    return d.tail ? value_of(tail_strategies(), d.tail->text) : Halide::TailStrategy::Auto;
 }
 
 bool is_late(const std::string &k) {
@@ -427,7 +407,7 @@ void Applier::apply_stage(const StageBlock &b, const Directive &d) {
     // A new name takes the kind (Var or RVar) of the loop it comes from.
     auto fresh = [&](size_t i, bool rvar) {
         check_new(f, b.stage, d.vars[i], fname, spec);
-        return rvar ? VarOrRVar(RVar(d.vars[i].text)) : VarOrRVar(Var(d.vars[i].text));
+        return loop_var(d.vars[i].text, rvar);
     };
     Halide::TailStrategy tail = tail_of(d);
     if (k == "split") {
@@ -436,8 +416,7 @@ void Applier::apply_stage(const StageBlock &b, const Directive &d) {
         // split(x, x, x_vi); Anderson2021 writes split(xi, xi_serial_outer, xi)); imported
         // schedules say so.
         auto part = [&](size_t i) {
-            if (d.vars[i].text != d.vars[0].text) return fresh(i, v.rvar);
-            return v.rvar ? VarOrRVar(RVar(d.vars[i].text)) : VarOrRVar(Var(d.vars[i].text));
+            return d.vars[i].text == d.vars[0].text ? loop_var(d.vars[i].text, v.rvar) : fresh(i, v.rvar);
         };
         st.split(v.handle(), part(1), part(2), factor(d.exprs[0], true), tail);
     } else if (k == "tile") {
@@ -449,9 +428,8 @@ void Applier::apply_stage(const StageBlock &b, const Directive &d) {
         // As with split, the fused loop may take one of its parts' names (Anderson2021 writes
         // fuse(h, b, h)).
         const std::string &to = d.vars[2].text;
-        VarOrRVar fused = to == d.vars[0].text || to == d.vars[1].text
-                              ? (a.rvar || o.rvar ? VarOrRVar(RVar(to)) : VarOrRVar(Var(to)))
-                              : fresh(2, a.rvar || o.rvar);
+        const bool rvar = a.rvar || o.rvar;
+        VarOrRVar fused = to == d.vars[0].text || to == d.vars[1].text ? loop_var(to, rvar) : fresh(2, rvar);
         st.fuse(a.handle(), o.handle(), fused);
     } else if (k == "reorder") {
         std::vector<VarOrRVar> vs;
@@ -476,9 +454,7 @@ void Applier::apply_stage(const StageBlock &b, const Directive &d) {
         Dim v = var(0);
         st.rename(v.handle(), fresh(1, v.rvar));
     } else if (k == "partition") {
-        using P = Halide::Partition;
-        const std::string &w = d.word->text;
-        st.partition(var(0).handle(), w == "Never" ? P::Never : w == "Always" ? P::Always : P::Auto);
+        st.partition(var(0).handle(), value_of(partition_policies(), d.word->text));
     } else if (k == "gpu_blocks" || k == "gpu_threads") {
         std::vector<VarOrRVar> vs;
         for (size_t i = 0; i < d.vars.size(); i++) {
@@ -534,8 +510,7 @@ void Applier::apply_stage(const StageBlock &b, const Directive &d) {
                 throw Error(d.vars[i].loc, fmt::format("'{}' is a pure Var of {}; rfactor preserves RVars", d.vars[i].text,
                                                        stage_name(fname, b.stage)));
             }
-            std::string last = r.halide.substr(r.halide.rfind('.') + 1);
-            preserved.emplace_back(RVar(last), Var(d.vars[i + 1].text));
+            preserved.emplace_back(RVar(r.raw()), Var(d.vars[i + 1].text));
         }
         Func intm = st.rfactor(preserved);
         funcs_.emplace(as.text, intm);
@@ -544,11 +519,7 @@ void Applier::apply_stage(const StageBlock &b, const Directive &d) {
         Func &g = func(*d.func);
         Dim at = var(0), from = var(1);
         Halide::Expr offset = d.exprs.empty() ? Halide::Expr(1) : factor(d.exprs[0], false);
-        using P = Halide::PrefetchBoundStrategy;
-        P strategy = !d.word ? P::GuardWithIf
-                     : d.word->text == "Clamp" ? P::Clamp
-                     : d.word->text == "NonFaulting" ? P::NonFaulting
-                                                     : P::GuardWithIf;
+        auto strategy = d.word ? value_of(prefetch_bounds(), d.word->text) : Halide::PrefetchBoundStrategy::GuardWithIf;
         st.prefetch(g, at.handle(), from.handle(), offset, strategy);
     } else {
         throw Error(d.loc, fmt::format("internal error: no stage handler for '{}'", k));
@@ -574,7 +545,7 @@ void Applier::apply_func(const StageBlock &b, const Directive &d) {
     } else if (k == "ring_buffer") {
         f.ring_buffer(factor(d.exprs[0], true));
     } else if (k == "store_in") {
-        f.store_in(memory_of(*d.word));
+        f.store_in(value_of(memory_types(), d.word->text));
     } else if (k == "bound") {
         Var v = pure_var(f, d.vars[0], fname);
         f.bound(v, factor(d.exprs[0], false), factor(d.exprs[1], false));
@@ -612,12 +583,7 @@ void Applier::apply_late(const StageBlock &b, const Directive &d) {
         Func &g = func(*d.func);
         Dim x = find(g, found, d.vars[0], d.func->str());
         Stage other = found == 0 ? Stage(g) : g.update(found - 1);
-        using A = Halide::LoopAlignStrategy;
-        A align = !d.word ? A::Auto
-                  : d.word->text == "AlignStart" ? A::AlignStart
-                  : d.word->text == "AlignEnd" ? A::AlignEnd
-                  : d.word->text == "NoAlign" ? A::NoAlign
-                                              : A::Auto;
+        auto align = d.word ? value_of(loop_alignments(), d.word->text) : Halide::LoopAlignStrategy::Auto;
         st.compute_with(other, x.handle(), align);
         return;
     }

@@ -2,6 +2,8 @@
 // that an autoscheduler can print), and making autoscheduled splits safe at every extent.
 #include "apply/import.h"
 
+#include "apply/halide_names.h"
+
 #include "lang/schedule.h"
 
 #include <fmt/format.h>
@@ -52,26 +54,6 @@ void for_each_definition(Function &f, const std::function<void(Definition &, int
     for (int i = 0; i < static_cast<int>(f.updates().size()); i++) {
         visit(f.update(i), i + 1);
     }
-}
-
-const char *tail_name(TailStrategy t) {
-    switch (t) {
-    case TailStrategy::RoundUp: return "RoundUp";
-    case TailStrategy::GuardWithIf: return "GuardWithIf";
-    case TailStrategy::Predicate: return "Predicate";
-    case TailStrategy::PredicateLoads: return "PredicateLoads";
-    case TailStrategy::PredicateStores: return "PredicateStores";
-    case TailStrategy::ShiftInwards: return "ShiftInwards";
-    case TailStrategy::ShiftInwardsAndBlend: return "ShiftInwardsAndBlend";
-    case TailStrategy::RoundUpAndBlend: return "RoundUpAndBlend";
-    case TailStrategy::Auto: return "Auto";
-    }
-    return "Auto";
-}
-
-// Halide qualifies split loops by their parents ("t.to"); the file names a loop by its last part.
-std::string loop_name(const std::string &halide) {
-    return halide.substr(halide.rfind('.') + 1);
 }
 
 std::string text(const Halide::Expr &e) {
@@ -179,7 +161,7 @@ private:
             fl.push_back(hoist == "root" ? "hoist_storage_root" : "hoist_storage " + hoist);
         }
         if (fs.memory_type() != Halide::MemoryType::Auto) {
-            fl.push_back("store_in " + memory_name(fs.memory_type()));
+            fl.push_back(std::string("store_in ") + word_of(memory_types(), fs.memory_type()));
         }
         for (const auto &b : fs.bounds()) {
             if (b.modulus.defined()) {
@@ -217,21 +199,6 @@ private:
         return out;
     }
 
-    static std::string memory_name(Halide::MemoryType m) {
-        using M = Halide::MemoryType;
-        switch (m) {
-        case M::Heap: return "Heap";
-        case M::Stack: return "Stack";
-        case M::Register: return "Register";
-        case M::GPUShared: return "GPUShared";
-        case M::GPUTexture: return "GPUTexture";
-        case M::LockedCache: return "LockedCache";
-        case M::VTCM: return "VTCM";
-        case M::AMXTile: return "AMXTile";
-        default: return "Auto";
-        }
-    }
-
     std::string stage_lines(const Definition &def, const std::string &fname, int stage) const {
         if (!def.specializations().empty()) {
             throw Error(here(), fmt::format("{} stage {} has specialisations, which import does not write", fname, stage));
@@ -242,7 +209,7 @@ private:
             const std::string old = loop_name(sp.old_var), outer = loop_name(sp.outer), inner = loop_name(sp.inner);
             if (sp.split_type == Split::SplitVar) {
                 lines.push_back(fmt::format("split {} into {}, {} by {} tail {}", old, outer, inner,
-                                            constant(sp.factor, "split factor"), tail_name(sp.tail)));
+                                            constant(sp.factor, "split factor"), word_of(tail_strategies(), sp.tail)));
             } else if (sp.split_type == Split::RenameVar) {
                 lines.push_back(fmt::format("rename {} to {}", old, outer));
             } else {
@@ -264,17 +231,17 @@ private:
             case ForType::GPULane: kinds.push_back("gpu_lanes " + v); break;
             default: break;
             }
-            if (d.partition_policy == Halide::Partition::Never) kinds.push_back("partition " + v + " Never");
-            if (d.partition_policy == Halide::Partition::Always) kinds.push_back("partition " + v + " Always");
+            if (d.partition_policy != Halide::Partition::Auto) {
+                kinds.push_back("partition " + v + " " + word_of(partition_policies(), d.partition_policy));
+            }
         }
         if (loops.size() > 1) lines.push_back(fmt::format("reorder {}", fmt::join(loops, ", ")));
         lines.insert(lines.end(), kinds.begin(), kinds.end());
         for (const auto &pf : ss.prefetches()) {
-            static const char *bounds[] = {"Clamp", "GuardWithIf", "NonFaulting"};
             lines.push_back(fmt::format("prefetch {} at {} from {} offset {} bound {}",
                                         display_.count(pf.name) ? display_.at(pf.name) : pf.name, loop_name(pf.at),
                                         loop_name(pf.from), constant(pf.offset, "prefetch offset"),
-                                        bounds[static_cast<int>(pf.strategy)]));
+                                        word_of(prefetch_bounds(), pf.strategy)));
         }
         LoopLevel with = locked(ss.fuse_level().level);
         if (with.defined()) {
@@ -316,7 +283,7 @@ std::vector<std::string> guard_tails(const Halide::Pipeline &p) {
                 changed.push_back(fmt::format("{}{}: {} -> {}, {} by {} ({})", display.at(name),
                                               stage ? fmt::format(" update {}", stage - 1) : "", loop_name(sp.old_var),
                                               loop_name(sp.outer), loop_name(sp.inner), text(sp.factor),
-                                              tail_name(t)));
+                                              word_of(tail_strategies(), t)));
                 sp.tail = TailStrategy::GuardWithIf;
             }
         });

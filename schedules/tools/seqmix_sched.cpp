@@ -216,6 +216,14 @@ int cmd_explain(const std::string &file, const std::string &generator, const std
     });
 }
 
+void write_file(const std::string &path, const std::string &text) {
+    std::ofstream o(path, std::ios::binary | std::ios::trunc);
+    o << text;
+    if (!o) {
+        throw seqmix::sched::Error(seqmix::sched::Loc{path, 0, 0}, "cannot write the file");
+    }
+}
+
 // import: run the file's `autoschedule` through the generator, read the schedule Halide then holds
 // back out of its schedule objects (import.h) and write it as a plain .sched file. The result is
 // checked the way `check` does, and must be a fixed point: the pipeline scheduled by the written
@@ -251,7 +259,7 @@ int cmd_import(const std::string &file, const std::string &generator, const std:
         fs::path tmp = fs::temp_directory_path() / fmt::format("seqmix-import-{}", getpid());
         fs::create_directories(tmp / v.dir);
         fs::path written = tmp / v.dir / fs::path(file).filename();
-        std::ofstream(written) << text;
+        write_file(written.string(), text);
         std::string round;
         try {
             Variant w = infer(written.string(), v.generator, v.dir);
@@ -273,11 +281,7 @@ int cmd_import(const std::string &file, const std::string &generator, const std:
             std::cout << text;
             return;
         }
-        std::ofstream f(out, std::ios::binary | std::ios::trunc);
-        f << text;
-        if (!f) {
-            throw seqmix::sched::Error(seqmix::sched::Loc{out, 0, 0}, "cannot write the file");
-        }
+        write_file(out, text);
         std::cerr << out << ": imported (" << std::count(text.begin(), text.end(), '\n') << " lines)\n";
     });
 }
@@ -305,11 +309,7 @@ int cmd_fmt(const std::vector<std::string> &files, bool check) {
                 std::cout << f << ": not normalised (run seqmix-sched fmt " << f << ")\n";
                 throw 1;
             }
-            std::ofstream o(f, std::ios::binary | std::ios::trunc);
-            o << out;
-            if (!o) {
-                throw seqmix::sched::Error(seqmix::sched::Loc{f, 0, 0}, "cannot write the file");
-            }
+            write_file(f, out);
             std::cout << f << ": formatted\n";
         });
         rc = std::max(rc, r);
