@@ -234,6 +234,7 @@ std::vector<Case> chunked_cases() {
     cs.push_back(shape(2, 65, 1, 16, 16));   // small head dims
     cs.push_back(shape(1, 1000, 2, 64, 64, Gates::near1));  // state sums ~T terms
     cs.push_back(shape(1, 1000, 2, 64, 64, Gates::near0));  // g <= -5 per token, G < -160 per chunk: must stay finite
+    cs.push_back(shape(1, 1030, 2, 64, 64, Gates::near1));  // the @d64 buckets (T >= 1024), T not a multiple of the chunk
     cs.push_back(shape(1, 130, 2, 60, 33, Gates::near0));
     {
         Case c = shape(2, 63, 2, 64, 64);
