@@ -13,6 +13,7 @@
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "ceilings.h"
@@ -59,6 +60,10 @@ std::string now_iso() {
 
 }  // namespace
 
+// Every row family seqmix-bench knows (--rows).
+const std::set<std::string> kRows = {"attention", "gla", "gla_step", "linear_attn", "retention", "simple_gla",
+                                     "linear_attn_step", "retention_step", "simple_gla_step"};
+
 int main(int argc, char **argv) {
     std::string rows_arg, device_arg, variant_arg, json_path, png_path, python, gpu_peers_path;
     Protocol protocol;
@@ -96,8 +101,8 @@ int main(int argc, char **argv) {
     }
     const std::set<std::string> rows_wanted = split(rows_arg);
     for (const auto &r : rows_wanted) {
-        if (r != "attention" && r != "gla" && r != "gla_step") {
-            std::cerr << fmt::format("seqmix-bench: --rows: unknown row '{}'; rows are: attention gla gla_step\n", r);
+        if (!kRows.count(r)) {
+            std::cerr << fmt::format("seqmix-bench: --rows: unknown row '{}'; rows are: {}\n", r, fmt::join(kRows, " "));
             return 2;
         }
     }
@@ -163,6 +168,12 @@ int main(int argc, char **argv) {
             if (rows_wanted.count("attention")) attention_rows(ctx, rows);
             if (rows_wanted.count("gla")) gla_rows(ctx, rows);
             if (rows_wanted.count("gla_step")) gla_step_rows(ctx, rows);
+            for (const char *m : {"linear_attn", "retention", "simple_gla"}) {
+                if (rows_wanted.count(m)) scalar_decay_rows(ctx, m, rows);
+            }
+            for (const char *m : {"linear_attn_step", "retention_step", "simple_gla_step"}) {
+                if (rows_wanted.count(m)) scalar_decay_step_rows(ctx, m, rows);
+            }
         } catch (const std::exception &e) {
             // Setup failures (allocation, CUDA) end this device's rows, not the whole run.
             RowResult r;
