@@ -55,6 +55,15 @@ Communicator *comm_for(Backend be) {
     return be == Backend::cpu ? world().cpu.get() : world().cuda.get();
 }
 
+// A buffer's view on this rank's GPU (support's Buffer allocates on the current device, which
+// dist::nccl set to the local rank, but names cuda:0).
+int cuda_device = 0;
+Tensor tens(const Buffer &b) {
+    Tensor t = b.tensor();
+    if (t.device.type == DeviceType::cuda) t.device.index = cuda_device;
+    return t;
+}
+
 std::string skip_for(Backend be) {
     if (comm_for(be)) return "";
     return be == Backend::cpu ? world().cpu_skip : world().cuda_skip;
@@ -152,8 +161,8 @@ TEST_P(DistGla, EqualsOneProcess) {
     Buffer fq(c.backend, {B, T, H, K}), fk(c.backend, {B, T, H, K}), fv(c.backend, {B, T, H, V}), fg(c.backend, {B, T, H, K});
     Buffer fo(c.backend, {B, T, H, V}), fh0(c.backend, {B, H, K, V}), fht(c.backend, {B, H, K, V});
     fq.upload(q), fk.upload(k), fv.upload(v), fg.upload(g), fh0.upload(h0);
-    const std::optional<Tensor> init = c.initial_state ? std::optional<Tensor>(fh0.tensor()) : std::nullopt;
-    seqmix::gla(fq.tensor(), fk.tensor(), fv.tensor(), fg.tensor(), fo.tensor(), init, fht.tensor());
+    const std::optional<Tensor> init = c.initial_state ? std::optional<Tensor>(tens(fh0)) : std::nullopt;
+    seqmix::gla(tens(fq), tens(fk), tens(fv), tens(fg), tens(fo), init, tens(fht));
     const std::vector<float> o_one = fo.download(), ht_one = fht.download();
 
     // This rank's slice (outer strides padded: the slices need not be contiguous).
@@ -166,7 +175,7 @@ TEST_P(DistGla, EqualsOneProcess) {
     dist::Timings timings;
     dist::DistOptions dopt;
     dopt.timings = &timings;
-    dist::gla(comm, sq.tensor(), sk.tensor(), sv.tensor(), sg.tensor(), so.tensor(), init, sht.tensor(), {}, dopt);
+    dist::gla(comm, tens(sq), tens(sk), tens(sv), tens(sg), tens(so), init, tens(sht), {}, dopt);
 
     const std::vector<double> o_ref = to_double(rows(o_one, B, T, H * V, t0[r], Tr)), ht_ref = to_double(ht_one);
     EXPECT_TRUE(close("o", so.download(), o_ref, so.shape(), fp32_tolerance(5e-5, T, o_ref))) << "rank " << r;
@@ -222,14 +231,14 @@ TEST_P(DistAttention, EqualsOneProcess) {
     Buffer fq(c.backend, {B, T, H, K}), fk(c.backend, {B, T, Hkv, K}), fv(c.backend, {B, T, Hkv, V});
     Buffer fo(c.backend, {B, T, H, V}), flse(c.backend, {B, H, T});
     fq.upload(q), fk.upload(k), fv.upload(v);
-    seqmix::attention(fq.tensor(), fk.tensor(), fv.tensor(), fo.tensor(), flse.tensor(), opt);
+    seqmix::attention(tens(fq), tens(fk), tens(fv), tens(fo), tens(flse), opt);
     const std::vector<float> o_one = fo.download(), lse_one = flse.download();
 
     Buffer sq(c.backend, {B, Tr, H, K}), sk(c.backend, {B, Tr, Hkv, K}), sv(c.backend, {B, Tr, Hkv, V});
     Buffer so(c.backend, {B, Tr, H, V}), slse(c.backend, {B, H, Tr});
     sq.upload(rows(q, B, T, H * K, t0[r], Tr)), sk.upload(rows(k, B, T, Hkv * K, t0[r], Tr));
     sv.upload(rows(v, B, T, Hkv * V, t0[r], Tr));
-    dist::attention(comm, sq.tensor(), sk.tensor(), sv.tensor(), so.tensor(), slse.tensor(), opt);
+    dist::attention(comm, tens(sq), tens(sk), tens(sv), tens(so), tens(slse), opt);
 
     const std::vector<double> o_ref = to_double(rows(o_one, B, T, H * V, t0[r], Tr));
     const std::vector<double> lse_ref = to_double(cols(lse_one, B * H, T, t0[r], Tr));
@@ -257,7 +266,7 @@ TEST_P(DistComm, AllGatherHostAndDeviceBuffers) {
     // Buffers of the backend's device.
     Buffer send(GetParam(), {5}), recv(GetParam(), {5 * int64_t(n)});
     send.upload(std::vector<float>(5, float(r) + 0.5f));
-    comm.all_gather(send.tensor().data, recv.tensor().data, sizeof(float) * 5, send.tensor().device);
+    comm.all_gather(tens(send).data, tens(recv).data, sizeof(float) * 5, tens(send).device);
 #ifdef SEQMIX_TEST_CUDA
     if (GetParam() == Backend::cuda) cudaDeviceSynchronize();
 #endif
@@ -447,6 +456,7 @@ int main(int argc, char **argv) {
         opt.rendezvous.timeout_s = 120;
         if (w.cpu) opt.device = w.rank;  // one node under mpirun
         w.cuda = dist::nccl(opt);        // an error here fails the run: GPUs are there, NCCL must work
+        cudaGetDevice(&seqmix::test::cuda_device);
     }
 #else
     w.cuda_skip = "built without the CUDA runtime in tests";
