@@ -14,6 +14,12 @@
 // Stages: q_pad k_pad v_pad g_pad -> gcum -> q_inter k_state q_sub k_sub -> kv -> state ->
 //         o_inter, attn_off attn_diag -> attn -> o_intra -> o, final_state
 //
+// `gla_state`: the state side alone, from a zero state: final_state = the state after the
+// sequence, decay = exp(sum_t g_t) = prod_c exp(G_last(c)), the sequence's transition
+// (Diag(decay) S + final_state continues any state S across it). Sequence parallelism
+// (runtime/dist/) runs it on each rank's slice before the one all-gather.
+// Stages: k_pad v_pad g_pad -> gcum -> k_state -> kv -> state -> final_state; gcum -> gsum -> decay
+//
 // `gla_step`: one decode token, S' = exp(g) S + k v^T, o = scale * S'^T q.
 // Stages: new_state -> o (new_state is also the output `new_state`).
 //
@@ -28,6 +34,34 @@ namespace {
 
 using namespace Halide;
 
+// The state side of the chunkwise form, which `gla` and `gla_state` share: padded k, v, g, the
+// within-chunk cumulative gate, each chunk's contribution kv and the chunk-by-chunk state from
+// `init`. The Funcs carry the names the schedules address.
+struct GlaStateSide {
+    Halide::Func k_pad{"k_pad"}, v_pad{"v_pad"}, g_pad{"g_pad"}, gcum{"gcum"}, glast{"glast"}, k_state{"k_state"};
+    Halide::Func kv{"kv"}, state{"state"};
+    Halide::Expr nc;  // number of chunks; state(.., nc, ..) is the final state
+
+    template<typename Buf>
+    void define(const Buf &k, const Buf &v, const Buf &g, const Halide::Func &init, int C) {
+        Halide::Var kd{"kd"}, vd{"vd"}, t{"t"}, i{"i"}, c{"c"}, h{"h"}, b{"b"};
+        nc = (k.dim(2).extent() + C - 1) / C;
+        k_pad(kd, t, h, b) = zero_past_t(k, kd, t, h, b);
+        v_pad(vd, t, h, b) = zero_past_t(v, vd, t, h, b);
+        g_pad(kd, t, h, b) = zero_past_t(g, kd, t, h, b);
+
+        chunked::define_cumsum(gcum, g_pad, C);
+        glast(kd, c, h, b) = gcum(kd, C - 1, c, h, b);
+        // k decayed to the chunk end.
+        k_state(kd, i, c, h, b) = k_pad(kd, c * C + i, h, b) * exp(glast(kd, c, h, b) - gcum(kd, i, c, h, b));
+
+        Halide::RDom rj(0, C, "rj");
+        kv(vd, kd, c, h, b) = 0.0f;
+        kv(vd, kd, c, h, b) += k_state(kd, rj, c, h, b) * v_pad(vd, c * C + rj, h, b);
+        chunked::define_state_passing(state, init, glast, kv, nc);
+    }
+};
+
 class Gla : public ScheduledGenerator<Gla> {
 public:
     Input<Buffer<float, 4>> q{"q"};                          // (kd, h, t, b)
@@ -40,9 +74,9 @@ public:
     Output<Buffer<float, 4>> final_state{"final_state"};  // (vd, kd, h, b)
 
     Var kd{"kd"}, vd{"vd"}, t{"t"}, i{"i"}, j{"j"}, sj{"sj"}, c{"c"}, h{"h"}, b{"b"};
-    Func q_pad{"q_pad"}, k_pad{"k_pad"}, v_pad{"v_pad"}, g_pad{"g_pad"}, init{"init"};
-    Func gcum{"gcum"}, glast{"glast"}, q_inter{"q_inter"}, k_state{"k_state"}, q_sub{"q_sub"}, k_sub{"k_sub"};
-    Func kv{"kv"}, state{"state"}, o_inter{"o_inter"};
+    GlaStateSide st;
+    Func q_pad{"q_pad"}, init{"init"};
+    Func q_inter{"q_inter"}, q_sub{"q_sub"}, k_sub{"k_sub"}, o_inter{"o_inter"};
     Func attn_off{"attn_off"}, attn_diag{"attn_diag"}, attn{"attn"}, o_intra{"o_intra"};
 
     void generate() {
@@ -50,27 +84,19 @@ public:
         const int C = param("chunk"), Cs = param("sub_chunk");
         if (C % Cs != 0) fail("gla: chunk (" + std::to_string(C) + ") must be a multiple of sub_chunk (" + std::to_string(Cs) + ")");
 
-        Expr K = q.dim(0).extent(), T = q.dim(2).extent();
-        Expr nc = (T + C - 1) / C;
+        Expr K = q.dim(0).extent();
 
         q_pad(kd, t, h, b) = zero_past_t(q, kd, t, h, b);
-        k_pad(kd, t, h, b) = zero_past_t(k, kd, t, h, b);
-        v_pad(vd, t, h, b) = zero_past_t(v, vd, t, h, b);
-        g_pad(kd, t, h, b) = zero_past_t(g, kd, t, h, b);
         init(vd, kd, h, b) = initial_state(vd, kd, h, b);
-
-        chunked::define_cumsum(gcum, g_pad, C);
-        glast(kd, c, h, b) = gcum(kd, C - 1, c, h, b);
+        st.define(k, v, g, init, C);
+        Func &k_pad = st.k_pad, &v_pad = st.v_pad, &gcum = st.gcum, &state = st.state;
+        Expr nc = st.nc;
         Expr tc = c * C + i;
 
-        // Inter-chunk: q decayed from the chunk start, k decayed to the chunk end.
+        // Inter-chunk: q decayed from the chunk start (the state side decays k to the chunk end).
         q_inter(kd, i, c, h, b) = scale * q_pad(kd, tc, h, b) * exp(gcum(kd, i, c, h, b));
-        k_state(kd, i, c, h, b) = k_pad(kd, tc, h, b) * exp(glast(kd, c, h, b) - gcum(kd, i, c, h, b));
 
         RDom rj(0, C, "rj");
-        kv(vd, kd, c, h, b) = 0.0f;
-        kv(vd, kd, c, h, b) += k_state(kd, rj, c, h, b) * v_pad(vd, c * C + rj, h, b);
-        chunked::define_state_passing(state, init, glast, kv, nc);
 
         RDom rk(0, K, "rk");
         o_inter(vd, i, c, h, b) = 0.0f;
@@ -106,8 +132,8 @@ public:
     }
 
     void schedule() {
-        apply_schedule({q_pad, k_pad, v_pad, g_pad, init, gcum, glast, q_inter, k_state, q_sub, k_sub, kv, state,
-                        o_inter, attn_off, attn_diag, attn, o_intra, o, final_state});
+        apply_schedule({q_pad, st.k_pad, st.v_pad, st.g_pad, init, st.gcum, st.glast, q_inter, st.k_state, q_sub, k_sub,
+                        st.kv, st.state, o_inter, attn_off, attn_diag, attn, o_intra, o, final_state});
     }
 
 protected:
@@ -126,6 +152,47 @@ private:
         scale.set_estimate(0.125f);
         o.set_estimates({{0, 64}, {0, 8}, {0, 4096}, {0, 1}});
         final_state.set_estimates({{0, 64}, {0, 64}, {0, 8}, {0, 1}});
+    }
+};
+
+class GlaState : public ScheduledGenerator<GlaState> {
+public:
+    Input<Buffer<float, 4>> k{"k"};                       // (kd, h, t, b)
+    Input<Buffer<float, 4>> v{"v"};                       // (vd, h, t, b)
+    Input<Buffer<float, 4>> g{"g"};                       // (kd, h, t, b), log gates <= 0
+    Output<Buffer<float, 4>> final_state{"final_state"};  // (vd, kd, h, b)
+    Output<Buffer<float, 3>> decay{"decay"};              // (kd, h, b)
+
+    Var kd{"kd"}, vd{"vd"}, h{"h"}, b{"b"};
+    GlaStateSide st;
+    Func init{"init"}, gsum{"gsum"};
+
+    void generate() {
+        load_schedule("gla_state");
+        const int C = param("chunk");
+        init(vd, kd, h, b) = 0.0f;
+        st.define(k, v, g, init, C);
+        final_state(vd, kd, h, b) = st.state(vd, kd, st.nc, h, b);
+        // The slice's total log-gate, chunk totals summed (padding adds g = 0).
+        RDom rc(0, st.nc, "rc");
+        gsum(kd, h, b) = 0.0f;
+        gsum(kd, h, b) += st.glast(kd, rc, h, b);
+        decay(kd, h, b) = exp(gsum(kd, h, b));
+
+        for (auto *in : {&k, &v, &g}) (*in).set_estimates({{0, 64}, {0, 8}, {0, 4096}, {0, 1}});
+        final_state.set_estimates({{0, 64}, {0, 64}, {0, 8}, {0, 1}});
+        decay.set_estimates({{0, 64}, {0, 8}, {0, 1}});
+    }
+
+    void schedule() {
+        apply_schedule({st.k_pad, st.v_pad, st.g_pad, init, st.gcum, st.glast, st.k_state, st.kv, st.state, gsum,
+                        final_state, decay});
+    }
+
+protected:
+    std::map<std::string, Expr> shape_symbols() override {
+        return {{"B", k.dim(3).extent()}, {"T", k.dim(2).extent()}, {"H", k.dim(1).extent()},
+                {"K", k.dim(0).extent()}, {"V", v.dim(0).extent()}};
     }
 };
 
@@ -177,3 +244,4 @@ protected:
 
 HALIDE_REGISTER_GENERATOR(seqmix::Gla, gla)
 HALIDE_REGISTER_GENERATOR(seqmix::GlaStep, gla_step)
+HALIDE_REGISTER_GENERATOR(seqmix::GlaState, gla_state)

@@ -173,6 +173,24 @@ TEST_P(GpuSchedule, ScalarDecayStep) {
         expect_close("o", values(o), ref.o, kTol);
         expect_close("new_state", values(ns), ref.final_state, kTol);
     }
+TEST_P(GpuSchedule, GlaState) {
+    if (GetParam().find('@') != std::string::npos) GTEST_SKIP() << "gla_state has default schedules only";
+    // T = 150: three chunks of 64 (or five of 32), the last partial; the state from zero.
+    const int B = 2, T = 150, H = 2, K = 64, V = 32;
+    std::mt19937_64 rng(10);
+    auto k = random_values(B * T * H * K, rng, -1, 1), v = random_values(B * T * H * V, rng, -1, 1);
+    auto g = random_values(B * T * H * K, rng, -0.5, 0);
+    auto ref = seqmix::ref::gla_ref(std::vector<double>(k.size(), 0.0), k, v, g, {}, B, T, H, K, V, 1.0);
+    std::vector<double> decay(B * H * K, 0.0);
+    for (int b = 0; b < B; b++)
+        for (int t = 0; t < T; t++)
+            for (int i = 0; i < H * K; i++) decay[b * H * K + i] += g[(b * T + t) * H * K + i];
+    for (double &d : decay) d = std::exp(d);
+    auto bk = tensor({B, T, H, K}, k), bv = tensor({B, T, H, V}, v), bg = tensor({B, T, H, K}, g);
+    Buffer<float> fs(V, K, H, B), dec(K, H, B);
+    ASSERT_EQ(jit("gla_state", GetParam())(bk, bv, bg, fs, dec), 0);
+    expect_close("final_state", values(fs), ref.final_state, kTol);
+    expect_close("decay", values(dec), decay, kTol);
 }
 
 TEST_P(GpuSchedule, Attention) {

@@ -1,4 +1,5 @@
-// seqmix::gla and seqmix::gla_step: validation and dispatch for the `gla` and `gla_step` generators.
+// seqmix::gla, gla_state and gla_step: validation and dispatch for the `gla`, `gla_state` and `gla_step`
+// generators.
 #include <cmath>
 
 #include <fmt/format.h>
@@ -48,6 +49,22 @@ void gla(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, con
     }
     call.run<detail::gla_fn>("gla", bq.get(), bk.get(), bv.get(), bg.get(), b_init->get(), scale, bo.get(),
                              b_final->get());
+}
+
+void gla_state(const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &final_state, const Tensor &decay,
+               const GlaOptions &options) {
+    detail::Checker c("seqmix::gla_state");
+    c.tensor("k", k, {"B", "T", "H", "K"});
+    c.tensor("v", v, {"B", "T", "H", "V"});
+    c.tensor("g", g, {"B", "T", "H", "K"});
+    c.tensor("final_state", final_state, {"B", "H", "K", "V"}, true);
+    c.tensor("decay", decay, {"B", "H", "K"}, true);
+    c.no_overlap();
+
+    detail::Call call("seqmix::gla_state", c, options);
+    detail::KernelBuffer bk(k, call.ctx, true), bv(v, call.ctx, true), bg(g, call.ctx, true);
+    detail::KernelBuffer bf(final_state, call.ctx, false), bd(decay, call.ctx, false);
+    call.run<detail::gla_state_fn>("gla_state", bk.get(), bv.get(), bg.get(), bf.get(), bd.get());
 }
 
 void gla_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &state,

@@ -107,6 +107,13 @@ SEQMIX_API void gla(const Tensor &q, const Tensor &k, const Tensor &v, const Ten
 SEQMIX_API void gla_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &state,
               const Tensor &o, const Tensor &new_state, const GlaOptions &options = {});
 
+// The state side of gla alone, from a zero state: k, g [B,T,H,K], v [B,T,H,V] -> final_state
+// [B,H,K,V] (gla's final_state with no initial_state) and decay [B,H,K] = exp(sum_t g_t), so that
+// a state S entering the sequence leaves it as Diag(decay) S + final_state. Cheaper than gla: no
+// outputs. The building block of sequence parallelism (seqmix/dist.h).
+SEQMIX_API void gla_state(const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &final_state,
+                          const Tensor &decay, const GlaOptions &options = {});
+
 // ---- scalar-decay linear recurrences: linear attention, retention, simple GLA ----------------
 // S_t = a_t S_{t-1} + k_t v_t^T,  o_t = scale * S_t^T q_t, with the decay a_t per (token, head):
 //   linear_attn: a_t = 1;  retention: a_t = gamma_h = 1 - 2^(-5-h);  simple_gla: a_t = exp(g_t).

@@ -1,0 +1,476 @@
+// seqmix::dist (runtime/dist/): sequence-parallel GLA and attention on 2 and 3 ranks equal the
+// single-process result on the whole sequence, slices of awkward lengths included; the
+// communicator's errors. Run by ctest under `mpirun -np 2` and `-np 3` (dist_test, MPI, CPU
+// tensors; CUDA tensors too where every rank has a GPU). dist_test_nompi is the same file without
+// MPI, for the GPU host: one process per GPU, ranks from RANK/WORLD_SIZE/LOCAL_RANK, NCCL's id
+// through the file rendezvous in $SEQMIX_DIST_RENDEZVOUS (runtime/dist/README.md).
+//
+// Tolerance: the distributed call reassociates the state sum at slice boundaries (chain of
+// per-slice states instead of chunk-by-chunk), a few more fp32 roundings than one call: the
+// chunked GLA tolerance of gla_test.cpp (5e-5 rel-RMS, growing with sqrt(T / 64)) covers it.
+// Attention: the same kernel over the same keys, 2e-6 rel-RMS (the kernel's own tile order).
+#include "support/device.h"
+#include "support/metrics.h"
+#include "support/random.h"
+
+#include <seqmix/dist.h>
+#include <seqmix/seqmix.h>
+
+#include <gtest/gtest.h>
+
+#ifdef SEQMIX_DIST_TEST_MPI
+#include <mpi.h>
+#endif
+#ifdef SEQMIX_TEST_CUDA
+#include <cuda_runtime.h>
+#endif
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <numeric>
+#include <thread>
+
+namespace seqmix::test {
+namespace {
+
+using dist::Communicator;
+
+struct World {
+    std::unique_ptr<Communicator> cpu;   // MPI
+    std::unique_ptr<Communicator> cuda;  // NCCL
+    std::string cpu_skip = "built without MPI (dist_test_nompi): CPU ranks need the MPI back end";
+    std::string cuda_skip = "no CUDA";
+    int rank = 0, size = 1;
+};
+World &world() {
+    static World w;
+    return w;
+}
+
+Communicator *comm_for(Backend be) {
+    return be == Backend::cpu ? world().cpu.get() : world().cuda.get();
+}
+
+// A buffer's view on this rank's GPU (support's Buffer allocates on the current device, which
+// dist::nccl set to the local rank, but names cuda:0).
+int cuda_device = 0;
+Tensor tens(const Buffer &b) {
+    Tensor t = b.tensor();
+    if (t.device.type == DeviceType::cuda) t.device.index = cuda_device;
+    return t;
+}
+
+std::string skip_for(Backend be) {
+    if (comm_for(be)) return "";
+    return be == Backend::cpu ? world().cpu_skip : world().cuda_skip;
+}
+
+// Rows [t0, t0 + len) of a row-major [B, T, rest] array.
+std::vector<float> rows(const std::vector<float> &x, int64_t B, int64_t T, int64_t rest, int64_t t0, int64_t len) {
+    std::vector<float> out(B * len * rest);
+    for (int64_t b = 0; b < B; ++b) {
+        std::copy(x.begin() + (b * T + t0) * rest, x.begin() + (b * T + t0 + len) * rest, out.begin() + b * len * rest);
+    }
+    return out;
+}
+
+// lse [B, H, T]: columns [t0, t0 + len).
+std::vector<float> cols(const std::vector<float> &x, int64_t BH, int64_t T, int64_t t0, int64_t len) {
+    std::vector<float> out(BH * len);
+    for (int64_t i = 0; i < BH; ++i) std::copy(x.begin() + i * T + t0, x.begin() + i * T + t0 + len, out.begin() + i * len);
+    return out;
+}
+
+// ---- slice layouts -------------------------------------------------------------------------
+enum class Layout { uneven, one_token_first, one_token_last, one_token_each, long_slices };
+const char *to_string(Layout l) {
+    switch (l) {
+    case Layout::uneven: return "uneven";
+    case Layout::one_token_first: return "one_token_first";
+    case Layout::one_token_last: return "one_token_last";
+    case Layout::one_token_each: return "one_token_each";
+    case Layout::long_slices: return "long_slices";
+    }
+    return "?";
+}
+// Slice lengths for `n` ranks: none a multiple of the chunk (32 or 64) except by accident.
+std::vector<int64_t> lengths(Layout l, int n) {
+    std::vector<int64_t> len(n);
+    for (int j = 0; j < n; ++j) {
+        switch (l) {
+        case Layout::uneven: len[j] = 37 + 29 * j; break;
+        case Layout::one_token_first: len[j] = j == 0 ? 1 : 45; break;
+        case Layout::one_token_last: len[j] = j == n - 1 ? 1 : 70; break;
+        case Layout::one_token_each: len[j] = 1; break;
+        case Layout::long_slices: len[j] = 300 + 13 * j; break;
+        }
+    }
+    return len;
+}
+
+struct DistCase {
+    Backend backend;
+    Layout layout;
+    bool initial_state = false;
+    Gates gates = Gates::normal;
+};
+std::string case_name(const ::testing::TestParamInfo<DistCase> &info) {
+    const DistCase &c = info.param;
+    return std::string(test::to_string(c.backend)) + "_" + to_string(c.layout) + (c.initial_state ? "_h0" : "") + "_" +
+           test::to_string(c.gates);
+}
+
+std::vector<DistCase> gla_cases() {
+    std::vector<DistCase> cs;
+    for (Backend be : {Backend::cpu, Backend::cuda}) {
+        for (Layout l : {Layout::uneven, Layout::one_token_first, Layout::one_token_last, Layout::one_token_each,
+                         Layout::long_slices}) {
+            cs.push_back({be, l, false, Gates::normal});
+            cs.push_back({be, l, true, Gates::normal});
+        }
+        cs.push_back({be, Layout::long_slices, true, Gates::near1});
+        cs.push_back({be, Layout::uneven, true, Gates::near0});
+    }
+    return cs;
+}
+
+// ---- GLA ---------------------------------------------------------------------------------------
+class DistGla : public ::testing::TestWithParam<DistCase> {};
+
+TEST_P(DistGla, EqualsOneProcess) {
+    const DistCase &c = GetParam();
+    if (const std::string why = skip_for(c.backend); !why.empty()) GTEST_SKIP() << why;
+    Communicator &comm = *comm_for(c.backend);
+    const int n = comm.size(), r = comm.rank();
+    const std::vector<int64_t> len = lengths(c.layout, n);
+    std::vector<int64_t> t0(n + 1, 0);
+    std::partial_sum(len.begin(), len.end(), t0.begin() + 1);
+    const int64_t B = 2, T = t0[n], H = 2, K = 64, V = 48, Tr = len[r];
+
+    // The same inputs on every rank (same seed): the whole sequence.
+    Rng rng(seed_of(std::string("dist_gla_") + case_name({c, 0}) + std::to_string(n)));
+    const std::vector<float> q = rng.normal(B * T * H * K), k = rng.normal(B * T * H * K, 0.0, 0.125),
+                             v = rng.normal(B * T * H * V), g = gates(rng, B * T * H * K, c.gates),
+                             h0 = rng.normal(B * H * K * V);
+
+    // One process, the whole sequence.
+    Buffer fq(c.backend, {B, T, H, K}), fk(c.backend, {B, T, H, K}), fv(c.backend, {B, T, H, V}), fg(c.backend, {B, T, H, K});
+    Buffer fo(c.backend, {B, T, H, V}), fh0(c.backend, {B, H, K, V}), fht(c.backend, {B, H, K, V});
+    fq.upload(q), fk.upload(k), fv.upload(v), fg.upload(g), fh0.upload(h0);
+    const std::optional<Tensor> init = c.initial_state ? std::optional<Tensor>(tens(fh0)) : std::nullopt;
+    seqmix::gla(tens(fq), tens(fk), tens(fv), tens(fg), tens(fo), init, tens(fht));
+    const std::vector<float> o_one = fo.download(), ht_one = fht.download();
+
+    // This rank's slice (outer strides padded: the slices need not be contiguous).
+    auto padded = [](std::vector<int64_t> s) { return padded_strides(s, 2); };
+    Buffer sq(c.backend, {B, Tr, H, K}, padded({B, Tr, H, K})), sk(c.backend, {B, Tr, H, K}, padded({B, Tr, H, K}));
+    Buffer sv(c.backend, {B, Tr, H, V}, padded({B, Tr, H, V})), sg(c.backend, {B, Tr, H, K}, padded({B, Tr, H, K}));
+    Buffer so(c.backend, {B, Tr, H, V}, padded({B, Tr, H, V})), sht(c.backend, {B, H, K, V}, padded({B, H, K, V}));
+    sq.upload(rows(q, B, T, H * K, t0[r], Tr)), sk.upload(rows(k, B, T, H * K, t0[r], Tr));
+    sv.upload(rows(v, B, T, H * V, t0[r], Tr)), sg.upload(rows(g, B, T, H * K, t0[r], Tr));
+    dist::Timings timings;
+    dist::DistOptions dopt;
+    dopt.timings = &timings;
+    dist::gla(comm, tens(sq), tens(sk), tens(sv), tens(sg), tens(so), init, tens(sht), {}, dopt);
+
+    const std::vector<double> o_ref = to_double(rows(o_one, B, T, H * V, t0[r], Tr)), ht_ref = to_double(ht_one);
+    EXPECT_TRUE(close("o", so.download(), o_ref, so.shape(), fp32_tolerance(5e-5, T, o_ref))) << "rank " << r;
+    EXPECT_TRUE(close("final_state", sht.download(), ht_ref, sht.shape(), fp32_tolerance(5e-5, T, ht_ref))) << "rank " << r;
+    EXPECT_TRUE(so.padding_untouched());
+    EXPECT_TRUE(sht.padding_untouched());
+    EXPECT_GT(timings.total, 0.0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Slices, DistGla, ::testing::ValuesIn(gla_cases()), case_name);
+
+// ---- attention ---------------------------------------------------------------------------------
+struct AttnCase {
+    Backend backend;
+    Layout layout;
+    bool causal = true;
+    int64_t window = 0;
+};
+std::string attn_name(const ::testing::TestParamInfo<AttnCase> &info) {
+    const AttnCase &c = info.param;
+    return std::string(test::to_string(c.backend)) + "_" + to_string(c.layout) + (c.causal ? "_causal" : "_full") +
+           (c.window ? "_window" + std::to_string(c.window) : "");
+}
+std::vector<AttnCase> attn_cases() {
+    std::vector<AttnCase> cs;
+    for (Backend be : {Backend::cpu, Backend::cuda}) {
+        for (Layout l : {Layout::uneven, Layout::one_token_first, Layout::one_token_last, Layout::one_token_each}) {
+            cs.push_back({be, l, true});
+            cs.push_back({be, l, false});
+        }
+        cs.push_back({be, Layout::uneven, true, 20});
+    }
+    return cs;
+}
+
+class DistAttention : public ::testing::TestWithParam<AttnCase> {};
+
+TEST_P(DistAttention, EqualsOneProcess) {
+    const AttnCase &c = GetParam();
+    if (const std::string why = skip_for(c.backend); !why.empty()) GTEST_SKIP() << why;
+    Communicator &comm = *comm_for(c.backend);
+    const int n = comm.size(), r = comm.rank();
+    const std::vector<int64_t> len = lengths(c.layout, n);
+    std::vector<int64_t> t0(n + 1, 0);
+    std::partial_sum(len.begin(), len.end(), t0.begin() + 1);
+    const int64_t B = 2, T = t0[n], H = 4, Hkv = 2, K = 64, V = 32, Tr = len[r];
+    Rng rng(seed_of(std::string("dist_attn_") + attn_name({c, 0}) + std::to_string(n)));
+    const std::vector<float> q = rng.normal(B * T * H * K), k = rng.normal(B * T * Hkv * K), v = rng.normal(B * T * Hkv * V);
+    AttentionOptions opt;
+    opt.causal = c.causal;
+    opt.window = c.window;
+
+    Buffer fq(c.backend, {B, T, H, K}), fk(c.backend, {B, T, Hkv, K}), fv(c.backend, {B, T, Hkv, V});
+    Buffer fo(c.backend, {B, T, H, V}), flse(c.backend, {B, H, T});
+    fq.upload(q), fk.upload(k), fv.upload(v);
+    seqmix::attention(tens(fq), tens(fk), tens(fv), tens(fo), tens(flse), opt);
+    const std::vector<float> o_one = fo.download(), lse_one = flse.download();
+
+    Buffer sq(c.backend, {B, Tr, H, K}), sk(c.backend, {B, Tr, Hkv, K}), sv(c.backend, {B, Tr, Hkv, V});
+    Buffer so(c.backend, {B, Tr, H, V}), slse(c.backend, {B, H, Tr});
+    sq.upload(rows(q, B, T, H * K, t0[r], Tr)), sk.upload(rows(k, B, T, Hkv * K, t0[r], Tr));
+    sv.upload(rows(v, B, T, Hkv * V, t0[r], Tr));
+    dist::attention(comm, tens(sq), tens(sk), tens(sv), tens(so), tens(slse), opt);
+
+    const std::vector<double> o_ref = to_double(rows(o_one, B, T, H * V, t0[r], Tr));
+    const std::vector<double> lse_ref = to_double(cols(lse_one, B * H, T, t0[r], Tr));
+    EXPECT_TRUE(close("o", so.download(), o_ref, so.shape(), fp32_tolerance(2e-6, T, o_ref))) << "rank " << r;
+    EXPECT_TRUE(close("lse", slse.download(), lse_ref, slse.shape(), fp32_tolerance(2e-6, T, lse_ref))) << "rank " << r;
+}
+
+INSTANTIATE_TEST_SUITE_P(Slices, DistAttention, ::testing::ValuesIn(attn_cases()), attn_name);
+
+// ---- the communicator ----------------------------------------------------------------------------
+class DistComm : public ::testing::TestWithParam<Backend> {};
+
+TEST_P(DistComm, AllGatherHostAndDeviceBuffers) {
+    if (const std::string why = skip_for(GetParam()); !why.empty()) GTEST_SKIP() << why;
+    Communicator &comm = *comm_for(GetParam());
+    const int n = comm.size(), r = comm.rank();
+    // Host buffers, on either back end.
+    std::vector<int32_t> mine = {r, 10 * r + 1, -r}, all(3 * n);
+    comm.all_gather(mine.data(), all.data(), sizeof(int32_t) * 3, Device::cpu());
+    for (int j = 0; j < n; ++j) {
+        EXPECT_EQ(all[3 * j], j);
+        EXPECT_EQ(all[3 * j + 1], 10 * j + 1);
+        EXPECT_EQ(all[3 * j + 2], -j);
+    }
+    // Buffers of the backend's device.
+    Buffer send(GetParam(), {5}), recv(GetParam(), {5 * int64_t(n)});
+    send.upload(std::vector<float>(5, float(r) + 0.5f));
+    comm.all_gather(tens(send).data, tens(recv).data, sizeof(float) * 5, tens(send).device);
+#ifdef SEQMIX_TEST_CUDA
+    if (GetParam() == Backend::cuda) cudaDeviceSynchronize();
+#endif
+    const std::vector<float> got = recv.download();
+    for (int j = 0; j < n; ++j) EXPECT_EQ(got[5 * j + 4], float(j) + 0.5f);
+    comm.barrier();
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DistComm, ::testing::Values(Backend::cpu, Backend::cuda),
+                         [](const auto &info) { return std::string(test::to_string(info.param)); });
+
+// Ranks that disagree on a head dim: every rank throws the same clear error, none hangs.
+TEST(DistErrors, MismatchedShapesAcrossRanks) {
+    if (const std::string why = skip_for(Backend::cpu); !why.empty()) GTEST_SKIP() << why;
+    Communicator &comm = *world().cpu;
+    if (comm.size() < 2) GTEST_SKIP() << "needs 2 ranks";
+    const int64_t B = 1, T = 5, H = 2, K = comm.rank() == 1 ? 32 : 64, V = 16;
+    std::vector<float> q(B * T * H * K, 0.1f), v(B * T * H * V, 0.1f), g(B * T * H * K, -0.1f), o(B * T * H * V);
+    auto t = [](std::vector<float> &x, std::vector<int64_t> s) { return Tensor::contiguous(x.data(), std::move(s)); };
+    try {
+        dist::gla(comm, t(q, {B, T, H, K}), t(q, {B, T, H, K}), t(v, {B, T, H, V}), t(g, {B, T, H, K}), t(o, {B, T, H, V}));
+        FAIL() << "no error";
+    } catch (const Error &e) {
+        EXPECT_NE(std::string(e.what()).find("the ranks disagree on K: rank 0 has 64, rank 1 has 32"), std::string::npos)
+            << e.what();
+    }
+}
+
+// One rank's own bad argument: it says why, the others say which rank stopped them.
+TEST(DistErrors, OneRankRejectsItsArguments) {
+    if (const std::string why = skip_for(Backend::cpu); !why.empty()) GTEST_SKIP() << why;
+    Communicator &comm = *world().cpu;
+    if (comm.size() < 2) GTEST_SKIP() << "needs 2 ranks";
+    const int64_t B = 1, T = 5, H = 2, K = 16, V = 16, Tv = comm.rank() == 1 ? 4 : 5;
+    std::vector<float> q(B * T * H * K, 0.1f), v(B * Tv * H * V, 0.1f), g(B * T * H * K, -0.1f), o(B * T * H * V);
+    auto t = [](std::vector<float> &x, std::vector<int64_t> s) { return Tensor::contiguous(x.data(), std::move(s)); };
+    try {
+        dist::gla(comm, t(q, {B, T, H, K}), t(q, {B, T, H, K}), t(v, {B, Tv, H, V}), t(g, {B, T, H, K}), t(o, {B, T, H, V}));
+        FAIL() << "no error";
+    } catch (const Error &e) {
+        const std::string want = comm.rank() == 1 ? "v has shape [1,4,2,16], expected [1,5,2,16]" : "rank 1 rejected its arguments";
+        EXPECT_NE(std::string(e.what()).find(want), std::string::npos) << e.what();
+    }
+}
+
+std::string temp_dir(const std::string &what) {
+    auto dir = std::filesystem::temp_directory_path() /
+               ("seqmix_dist_test_" + what + "_" + std::to_string(::getpid()) + "_" + std::to_string(world().rank));
+    std::filesystem::remove_all(dir);
+    return dir.string();
+}
+
+TEST(Rendezvous, ThreeRanksExchangeRankZerosPayload) {
+    dist::RendezvousOptions opt;
+    opt.dir = temp_dir("three");
+    opt.tag = "t";
+    opt.timeout_s = 30;
+    std::vector<std::string> got(3);
+    std::vector<std::thread> ranks;
+    for (int r = 0; r < 3; ++r) {
+        ranks.emplace_back([&, r] { got[r] = dist::file_rendezvous(opt, r, 3, r == 0 ? std::string("id\0x", 4) : ""); });
+    }
+    for (auto &t : ranks) t.join();
+    for (int r = 0; r < 3; ++r) EXPECT_EQ(got[r], std::string("id\0x", 4)) << "rank " << r;
+    // Rank 0 cleaned up: the directory serves the next job.
+    EXPECT_TRUE(std::filesystem::is_empty(opt.dir));
+    std::filesystem::remove_all(opt.dir);
+}
+
+TEST(Rendezvous, TimeoutIsAClearError) {
+    dist::RendezvousOptions opt;
+    opt.dir = temp_dir("timeout");
+    opt.timeout_s = 0.2;
+    try {
+        dist::file_rendezvous(opt, 1, 2, "");
+        FAIL() << "no error";
+    } catch (const Error &e) {
+        EXPECT_NE(std::string(e.what()).find("timed out after 0.2 s: rank 1 of world size 2 waited for rank 0"),
+                  std::string::npos)
+            << e.what();
+    }
+    try {
+        dist::file_rendezvous(opt, 0, 3, "x");
+        FAIL() << "no error";
+    } catch (const Error &e) {
+        EXPECT_NE(std::string(e.what()).find("rank(s) 1,2 of world size 3 never read"), std::string::npos) << e.what();
+    }
+    std::filesystem::remove_all(opt.dir);
+}
+
+TEST(Rendezvous, NoDirectoryIsAClearError) {
+    const char *saved = std::getenv("SEQMIX_DIST_RENDEZVOUS");
+    const std::string keep = saved ? saved : "";
+    ::unsetenv("SEQMIX_DIST_RENDEZVOUS");
+    EXPECT_THROW(
+        {
+            try {
+                dist::file_rendezvous({}, 1, 2, "");
+            } catch (const Error &e) {
+                EXPECT_NE(std::string(e.what()).find("SEQMIX_DIST_RENDEZVOUS"), std::string::npos) << e.what();
+                throw;
+            }
+        },
+        Error);
+    if (saved) ::setenv("SEQMIX_DIST_RENDEZVOUS", keep.c_str(), 1);
+}
+
+TEST(Ranks, FromTorchrunAndOpenMpiVariables) {
+    const dist::RankInfo launched = dist::ranks_from_env();
+    if (world().cpu && launched.source == "openmpi") {
+        EXPECT_EQ(launched.rank, world().cpu->rank());
+        EXPECT_EQ(launched.size, world().cpu->size());
+    }
+    if (std::getenv("RANK")) GTEST_SKIP() << "launched with RANK set";
+    ::setenv("RANK", "3", 1), ::setenv("WORLD_SIZE", "4", 1), ::setenv("LOCAL_RANK", "1", 1);
+    const dist::RankInfo t = dist::ranks_from_env();
+    EXPECT_EQ(t.rank, 3);
+    EXPECT_EQ(t.size, 4);
+    EXPECT_EQ(t.local_rank, 1);
+    EXPECT_EQ(t.source, "torchrun");
+    ::setenv("RANK", "4", 1);
+    EXPECT_THROW(dist::ranks_from_env(), Error);
+    ::unsetenv("WORLD_SIZE");
+    EXPECT_THROW(dist::ranks_from_env(), Error);
+    ::unsetenv("RANK"), ::unsetenv("LOCAL_RANK");
+}
+
+TEST(Nccl, UnloadableLibraryIsAClearError) {
+    dist::NcclOptions opt;
+    opt.library = "libnccl-not-here.so.2";
+    opt.rank = 0, opt.size = 1;
+    try {
+        dist::nccl(opt);
+        FAIL() << "no error";
+    } catch (const Error &e) {
+        const std::string what = e.what();
+        // Built with CUDA: the dlopen failure, naming LD_LIBRARY_PATH; without: the build says so.
+        EXPECT_TRUE(what.find("cannot load libnccl-not-here.so.2") != std::string::npos ||
+                    what.find("has no CUDA") != std::string::npos)
+            << what;
+    }
+}
+
+// Only rank 0 prints the usual report; the others print their failures, prefixed with the rank.
+class RankFailurePrinter : public ::testing::EmptyTestEventListener {
+public:
+    explicit RankFailurePrinter(int rank) : rank_(rank) {}
+    void OnTestPartResult(const ::testing::TestPartResult &r) override {
+        if (r.failed()) std::fprintf(stderr, "[rank %d] %s:%d: failure\n%s\n", rank_, r.file_name() ? r.file_name() : "?", r.line_number(), r.summary());
+    }
+    void OnTestEnd(const ::testing::TestInfo &info) override {
+        if (info.result()->Failed()) std::fprintf(stderr, "[rank %d] FAILED %s.%s\n", rank_, info.test_suite_name(), info.name());
+    }
+
+private:
+    int rank_;
+};
+
+}  // namespace
+}  // namespace seqmix::test
+
+int main(int argc, char **argv) {
+    using namespace seqmix;
+    using seqmix::test::world;
+    ::testing::InitGoogleTest(&argc, argv);
+    auto &w = world();
+#ifdef SEQMIX_DIST_TEST_MPI
+    MPI_Init(&argc, &argv);
+    MPI_Comm mpi_world = MPI_COMM_WORLD;  // a handle value in OpenMPI, not an lvalue
+    w.cpu = dist::mpi(&mpi_world);
+    w.rank = w.cpu->rank(), w.size = w.cpu->size();
+#else
+    const dist::RankInfo env = dist::ranks_from_env();
+    w.rank = env.rank, w.size = env.size;
+#endif
+#ifdef SEQMIX_TEST_CUDA
+    int devices = 0;
+    if (cudaGetDeviceCount(&devices) != cudaSuccess) devices = 0;
+    if (!seqmix::cuda_available() || devices == 0) {
+        w.cuda_skip = "no CUDA device on this host";
+    } else if (devices < w.size) {
+        w.cuda_skip = "needs one GPU per rank: " + std::to_string(w.size) + " ranks, " + std::to_string(devices) + " GPU(s)";
+    } else {
+        dist::NcclOptions opt;
+        opt.bootstrap = w.cpu.get();  // MPI when there is one, else the file rendezvous
+        if (!opt.bootstrap && !std::getenv("SEQMIX_DIST_RENDEZVOUS")) opt.rendezvous.dir = "/tmp/seqmix_dist_test_rendezvous";
+        opt.rendezvous.timeout_s = 120;
+        if (w.cpu) opt.device = w.rank;  // one node under mpirun
+        w.cuda = dist::nccl(opt);        // an error here fails the run: GPUs are there, NCCL must work
+        cudaGetDevice(&seqmix::test::cuda_device);
+    }
+#else
+    w.cuda_skip = "built without the CUDA runtime in tests";
+#endif
+    if (w.rank > 0) {
+        auto &listeners = ::testing::UnitTest::GetInstance()->listeners();
+        delete listeners.Release(listeners.default_result_printer());
+        listeners.Append(new seqmix::test::RankFailurePrinter(w.rank));
+    }
+    const int rc = RUN_ALL_TESTS();
+    w.cuda.reset();
+    w.cpu.reset();
+#ifdef SEQMIX_DIST_TEST_MPI
+    MPI_Finalize();
+#endif
+    return rc;
+}
