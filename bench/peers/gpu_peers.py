@@ -32,6 +32,7 @@ import traceback
 
 from gpu_peers_common import graph_time, log, rel_rms, shape_name
 import linear_recurrence_peers
+import ssm_peers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PEERS_DIR = os.path.join(ROOT, ".peers")
@@ -285,8 +286,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="small shapes (smoke test)")
     ap.add_argument("--replays", type=int, default=50, help="graph replays per peer (median taken)")
     ap.add_argument("--calls", type=int, default=10, help="calls captured in one graph")
-    ap.add_argument("--only", default="attention,gla,copy,recurrences",
-                    help="subset of attention,gla,copy,recurrences")
+    ap.add_argument("--only", default="attention,gla,copy,recurrences,ssm",
+                    help="subset of attention,gla,copy,recurrences,ssm")
     ap.add_argument("--recurrences", default="all",
                     help="linear-recurrence mixers to run (comma list of linear_recurrence_peers.MIXERS, or all)")
     ap.add_argument("--recurrence-forms", default="chunked,step", help="chunked,step or one of them")
@@ -317,11 +318,13 @@ def main():
         run_attention(torch, args, report["rows"])
     if "gla" in only:
         run_gla(torch, args, report["rows"], args.suffix)
+    def save():
+        with open(args.out, "w") as f:
+            json.dump(report, f, indent=2)
     if "recurrences" in only:
-        def save():
-            with open(args.out, "w") as f:
-                json.dump(report, f, indent=2)
         linear_recurrence_peers.run(torch, args, report["rows"], args.suffix, save)
+    if "ssm" in only and not args.suffix:
+        ssm_peers.run(torch, args, report["rows"], save)
 
     fla_only = ",".join(x for x in ("gla", "recurrences") if x in only)
     if fla_only and not args.no_ieee and not args.suffix:
