@@ -200,6 +200,7 @@ std::vector<Case> chunked_cases() {
     cs.push_back(shape(1, 77, 6, 24, 16, 2));    // 1 < G < H (3 heads a group), P > N
     cs.push_back(shape(2, 65, 3, 13, 17, 3));    // odd sizes
     cs.push_back(shape(1, 130, 2, 64, 128, 1));  // the bench's head dims (P = 64, N = 128)
+    cs.push_back(shape(1, 1030, 2, 64, 128, 1, Dt::small));  // the @p64n128 buckets (T >= 1024)
     cs.push_back(shape(1, 300, 2, 16, 32, 1, Dt::small));  // decay ~1: the state sums ~T terms
     cs.push_back(shape(1, 300, 2, 16, 32, 1, Dt::large));  // dt A to -800: must stay finite
     cs.push_back(shape(2, 90, 4, 16, 32, 2, Dt::softplus));
