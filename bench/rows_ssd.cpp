@@ -34,7 +34,7 @@ std::vector<float> ssd_dt(size_t n, unsigned seed) {
     return x;
 }
 std::vector<float> ssd_A(int64_t H) {
-    std::vector<float> a(size_t(H));
+    std::vector<float> a(static_cast<size_t>(H));
     for (int64_t h = 0; h < H; h++) a[size_t(h)] = -1.0f - float(h % 16);
     return a;
 }
