@@ -97,4 +97,40 @@ inline double scalar_decay_step_flops(const Shape &s) {
     return 5.0 * double(s.B) * double(s.H) * double(s.K) * double(s.V);
 }
 
+// Mamba-2 SSD's shape: x [B,T,H,P], Bm, Cm [B,T,G,N]; named B4_T4096_H32_P64_N128_G1 (step:
+// B64_H32_P64_N128_G1).
+struct SsdShape {
+    int64_t B = 1, T = 1, H = 1, P = 64, N = 128, G = 1;
+};
+
+inline std::string ssd_shape_name(const SsdShape &s, bool step = false) {
+    std::string name = step ? fmt::format("B{}", s.B) : fmt::format("B{}_T{}", s.B, s.T);
+    return name + fmt::format("_H{}_P{}_N{}_G{}", s.H, s.P, s.N, s.G);
+}
+
+// SSD chunked, counted at the reference chunk 64 as the minimal work of the chunked algorithm
+// (mamba_ssm's): per head the inter-chunk output C S (T*N*P MACs), the state update B^T (dt x)
+// (T*N*P) and the intra-chunk (C B^T * decay) (dt x) (pairs*P); per group the scores C B^T
+// (pairs*N: one per group, not per head). seqmix's block computes the scores per head, so for
+// G < H it does more work than counted here. exp, cumsums, softplus and D x are not counted.
+inline double ssd_flops(const SsdShape &s) {
+    const double pairs = double(gla_intra_pairs(s.T, 64));
+    return 2.0 * double(s.B) *
+           (double(s.H) * (2.0 * double(s.T) * double(s.N) * double(s.P) + pairs * double(s.P)) +
+            double(s.G) * pairs * double(s.N));
+}
+
+// Its decode step, memory-bound: state read + write (2*P*N per head), x read and y written (2*P)
+// and dt (1) per head, Bm and Cm (2*N) per group, A and Dskip (2 per head, once), fp32.
+inline double ssd_step_bytes(const SsdShape &s) {
+    return 4.0 * (double(s.B) * (double(s.H) * double(2 * s.P * s.N + 2 * s.P + 1) + double(s.G) * double(2 * s.N)) +
+                  2.0 * double(s.H));
+}
+
+// The same step in flops (second column only): decay + rank-1 update (3 per state element) and
+// y = h C (2 per state element).
+inline double ssd_step_flops(const SsdShape &s) {
+    return 5.0 * double(s.B) * double(s.H) * double(s.P) * double(s.N);
+}
+
 }  // namespace seqmix::bench

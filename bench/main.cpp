@@ -62,7 +62,8 @@ std::string now_iso() {
 
 // Every row family seqmix-bench knows (--rows).
 const std::set<std::string> kRows = {"attention", "gla", "gla_step", "linear_attn", "retention", "simple_gla",
-                                     "linear_attn_step", "retention_step", "simple_gla_step"};
+                                     "linear_attn_step", "retention_step", "simple_gla_step",
+                                     "ssd", "ssd_bidirectional", "ssd_step"};
 
 int main(int argc, char **argv) {
     std::string rows_arg, device_arg, variant_arg, json_path, png_path, python, gpu_peers_path;
@@ -174,6 +175,10 @@ int main(int argc, char **argv) {
             for (const char *m : {"linear_attn_step", "retention_step", "simple_gla_step"}) {
                 if (rows_wanted.count(m)) scalar_decay_step_rows(ctx, m, rows);
             }
+            for (const char *m : {"ssd", "ssd_bidirectional"}) {
+                if (rows_wanted.count(m)) ssd_rows(ctx, m, rows);
+            }
+            if (rows_wanted.count("ssd_step")) ssd_step_rows(ctx, rows);
         } catch (const std::exception &e) {
             // Setup failures (allocation, CUDA) end this device's rows, not the whole run.
             RowResult r;

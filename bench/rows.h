@@ -103,5 +103,8 @@ void gla_step_rows(const Context &ctx, std::vector<RowResult> &out);
 // linear_attn, retention, simple_gla (chunked) and their `_step` forms (mixer names with the suffix).
 void scalar_decay_rows(const Context &ctx, const std::string &mixer, std::vector<RowResult> &out);
 void scalar_decay_step_rows(const Context &ctx, const std::string &mixer, std::vector<RowResult> &out);
+// Mamba-2 SSD: ssd and ssd_bidirectional (chunked; mixer names), ssd_step.
+void ssd_rows(const Context &ctx, const std::string &mixer, std::vector<RowResult> &out);
+void ssd_step_rows(const Context &ctx, std::vector<RowResult> &out);
 
 }  // namespace seqmix::bench

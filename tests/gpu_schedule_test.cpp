@@ -16,6 +16,7 @@
 #include "reference/attention.h"
 #include "reference/gla.h"
 #include "reference/scalar_decay.h"
+#include "reference/ssd.h"
 
 namespace {
 
@@ -191,6 +192,47 @@ TEST_P(GpuSchedule, GlaState) {
     ASSERT_EQ(jit("gla_state", GetParam())(bk, bv, bg, fs, dec), 0);
     expect_close("final_state", values(fs), ref.final_state, kTol);
     expect_close("decay", values(dec), decay, kTol);
+}
+
+// Mamba-2 SSD (ssd, ssd_step, ssd_bidirectional): 1 < G < H, P != N, T not a multiple of the
+// chunk, softplus with a bias, a given initial state.
+TEST_P(GpuSchedule, Ssd) {
+    const int B = 2, T = 100, H = 4, P = 32, N = 48, G = 2;
+    const seqmix::ref::SsdShape s{B, T, H, P, N, G};
+    std::mt19937_64 rng(12);
+    auto x = random_values(B * T * H * P, rng, -1, 1), dt = random_values(B * T * H, rng, -4, 1);
+    auto A = random_values(H, rng, -8, -1), D = random_values(H, rng, -1, 1), bias = random_values(H, rng, -1, 1);
+    auto Bm = random_values(B * T * G * N, rng, -0.25, 0.25), Cm = random_values(B * T * G * N, rng, -1, 1);
+    auto s0 = random_values(B * H * P * N, rng, -1, 1);
+    auto ref = seqmix::ref::ssd_ref(x, dt, A, Bm, Cm, D, bias, s0, s, true);
+    auto bx = tensor({B, T, H, P}, x), bdt = tensor({B, T, H}, dt), bA = tensor({H}, A), bD = tensor({H}, D);
+    auto bbias = tensor({H}, bias), bB = tensor({B, T, G, N}, Bm), bC = tensor({B, T, G, N}, Cm);
+    auto bs = tensor({B, H, P, N}, s0);
+    Buffer<float> y(P, H, T, B), fs(N, P, H, B);
+    ASSERT_EQ(jit("ssd", GetParam())(bx, bdt, bA, bB, bC, bD, bbias, bs, 1, y, fs), 0);
+    expect_close("y", values(y), ref.y, kTol);
+    expect_close("final_state", values(fs), ref.final_state, kTol);
+
+    // ssd_step: one token from the same initial state (the reference with T = 1).
+    const seqmix::ref::SsdShape s1{B, 1, H, P, N, G};
+    auto x1 = random_values(B * H * P, rng, -1, 1), dt1 = random_values(B * H, rng, -4, 1);
+    auto B1 = random_values(B * G * N, rng, -0.25, 0.25), C1 = random_values(B * G * N, rng, -1, 1);
+    auto ref1 = seqmix::ref::ssd_ref(x1, dt1, A, B1, C1, D, bias, s0, s1, true);
+    auto bx1 = tensor({B, H, P}, x1), bdt1 = tensor({B, H}, dt1), bB1 = tensor({B, G, N}, B1);
+    auto bC1 = tensor({B, G, N}, C1);
+    Buffer<float> y1(P, H, B), ns(N, P, H, B);
+    ASSERT_EQ(jit("ssd_step", GetParam())(bx1, bdt1, bA, bB1, bC1, bD, bbias, bs, 1, y1, ns), 0);
+    expect_close("step y", values(y1), ref1.y, kTol);
+    expect_close("step new_state", values(ns), ref1.final_state, kTol);
+
+    // ssd_bidirectional: a second set of dt, Bm, Cm for the backward direction.
+    auto dtb = random_values(B * T * H, rng, -4, 1);
+    auto Bb = random_values(B * T * G * N, rng, -0.25, 0.25), Cb = random_values(B * T * G * N, rng, -1, 1);
+    auto refb = seqmix::ref::ssd_bidirectional_ref(x, dt, Bm, Cm, dtb, Bb, Cb, A, D, bias, s, true);
+    auto bdtb = tensor({B, T, H}, dtb), bBb = tensor({B, T, G, N}, Bb), bCb = tensor({B, T, G, N}, Cb);
+    Buffer<float> yb(P, H, T, B);
+    ASSERT_EQ(jit("ssd_bidirectional", GetParam())(bx, bdt, bB, bC, bdtb, bBb, bCb, bA, bD, bbias, 1, yb), 0);
+    expect_close("bidirectional y", values(yb), refb, kTol);
 }
 
 TEST_P(GpuSchedule, Attention) {

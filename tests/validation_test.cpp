@@ -561,6 +561,126 @@ TEST(RecurrenceStepValidation, BadArguments) {
     EXPECT_THAT(b.error(), StartsWith("seqmix::simple_gla_step: g has dtype f16, expected f32"));
 }
 
+// ---- ssd, ssd_step, ssd_bidirectional: B=1, T=8, H=4, P=8, N=16, G=2 ---------------------------
+
+struct SsdArgs {
+    static constexpr int64_t B = 1, T = 8, H = 4, P = 8, N = 16, G = 2;
+    std::vector<float> xd = std::vector<float>(B * T * H * P, 0.5f), yd = xd;
+    std::vector<float> dtd = std::vector<float>(B * T * H, 0.1f), Ad = std::vector<float>(H, -1.0f);
+    std::vector<float> Dd = Ad, biasd = Ad;
+    std::vector<float> Bd = std::vector<float>(B * T * G * N, 0.25f), Cd = Bd;
+    std::vector<float> h0d = std::vector<float>(B * H * P * N, 0.0f), htd = h0d;
+    Tensor x = Tensor::contiguous(xd.data(), {B, T, H, P});
+    Tensor dt = Tensor::contiguous(dtd.data(), {B, T, H});
+    Tensor A = Tensor::contiguous(Ad.data(), {H});
+    Tensor Bm = Tensor::contiguous(Bd.data(), {B, T, G, N});
+    Tensor Cm = Tensor::contiguous(Cd.data(), {B, T, G, N});
+    Tensor y = Tensor::contiguous(yd.data(), {B, T, H, P});
+    std::optional<Tensor> D = Tensor::contiguous(Dd.data(), {H});
+    std::optional<Tensor> bias = Tensor::contiguous(biasd.data(), {H});
+    std::optional<Tensor> h0 = Tensor::contiguous(h0d.data(), {B, H, P, N});
+    std::optional<Tensor> ht = Tensor::contiguous(htd.data(), {B, H, P, N});
+    SsdOptions opt;
+    std::string error() const {
+        return error_of([this] { seqmix::ssd(x, dt, A, Bm, Cm, y, D, bias, h0, ht, opt); });
+    }
+};
+
+TEST(SsdValidation, ValidArgumentsRun) {
+    SsdArgs a;
+    EXPECT_NO_THROW(seqmix::ssd(a.x, a.dt, a.A, a.Bm, a.Cm, a.y, a.D, a.bias, a.h0, a.ht, a.opt));
+    a.opt.dt_softplus = true;
+    EXPECT_NO_THROW(seqmix::ssd(a.x, a.dt, a.A, a.Bm, a.Cm, a.y));
+}
+
+TEST(SsdValidation, WrongShapes) {
+    SsdArgs a;
+    a.x = Tensor::contiguous(a.xd.data(), {8, 4, 8});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::ssd: "), HasSubstr("x has rank 3, expected 4")));
+    SsdArgs b;
+    b.dt = Tensor::contiguous(b.dtd.data(), {1, 8, 2});
+    EXPECT_THAT(b.error(), AllOf(StartsWith("seqmix::ssd: "), HasSubstr("dt has shape [1,8,2], expected")));
+    SsdArgs c;
+    c.A = Tensor::contiguous(c.Ad.data(), {3});
+    EXPECT_THAT(c.error(), AllOf(StartsWith("seqmix::ssd: "), HasSubstr("A has shape [3], expected")));
+    SsdArgs d;
+    d.Cm = Tensor::contiguous(d.Cd.data(), {1, 8, 2, 12});
+    EXPECT_THAT(d.error(), AllOf(StartsWith("seqmix::ssd: "), HasSubstr("Cm has shape [1,8,2,12], expected")));
+    SsdArgs e;
+    e.ht = Tensor::contiguous(e.htd.data(), {1, 4, 16, 8});  // [B,H,N,P]: the transposed state
+    EXPECT_THAT(e.error(), AllOf(StartsWith("seqmix::ssd: "), HasSubstr("final_state has shape [1,4,16,8]")));
+    SsdArgs f;
+    f.D = Tensor::contiguous(f.Dd.data(), {1, 4});
+    EXPECT_THAT(f.error(), AllOf(StartsWith("seqmix::ssd: "), HasSubstr("Dskip has rank 2, expected 1")));
+    SsdArgs g;
+    g.bias = Tensor::contiguous(g.biasd.data(), {2});
+    EXPECT_THAT(g.error(), AllOf(StartsWith("seqmix::ssd: "), HasSubstr("dt_bias has shape [2], expected")));
+}
+
+TEST(SsdValidation, GroupsMustDivideHeads) {
+    SsdArgs a;
+    a.Bm = Tensor::contiguous(a.Bd.data(), {1, 8, 3, 8});
+    a.Cm = Tensor::contiguous(a.Cd.data(), {1, 8, 3, 8});
+    a.h0 = Tensor::contiguous(a.h0d.data(), {1, 4, 8, 8});
+    a.ht = Tensor::contiguous(a.htd.data(), {1, 4, 8, 8});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::ssd: "), HasSubstr("Bm has G = 3 groups"),
+                                 HasSubstr("does not divide H = 4")));
+}
+
+TEST(SsdValidation, DtypeStridesNullOverlapDevice) {
+    SsdArgs a;
+    a.dt = with_dtype(a.dt, DType::f16);
+    EXPECT_THAT(a.error(), StartsWith("seqmix::ssd: dt has dtype f16, expected f32"));
+    SsdArgs b;
+    b.Bm = with_strides(b.Bm, {256, 32, 16, 2});
+    EXPECT_THAT(b.error(), StartsWith("seqmix::ssd: Bm has stride 2 in its last dimension, expected 1 (contiguous)"));
+    SsdArgs c;
+    c.A.data = nullptr;
+    EXPECT_THAT(c.error(), StartsWith("seqmix::ssd: A is null"));
+    SsdArgs d;
+    d.y = d.x;
+    EXPECT_THAT(d.error(), StartsWith("seqmix::ssd: y overlaps x"));
+    SsdArgs e;
+    e.ht = e.h0;
+    EXPECT_THAT(e.error(), AllOf(StartsWith("seqmix::ssd: "), HasSubstr("final_state overlaps initial_state")));
+    SsdArgs f;
+    f.Cm = on_cuda(f.Cm);
+    EXPECT_THAT(f.error(), StartsWith("seqmix::ssd: Cm is on cuda:0 but x is on cpu"));
+}
+
+TEST(SsdStepValidation, ShapesAndAliasing) {
+    SsdArgs a;
+    Tensor x = Tensor::contiguous(a.xd.data(), {1, 4, 8}), y = Tensor::contiguous(a.yd.data(), {1, 4, 8});
+    Tensor dt = Tensor::contiguous(a.dtd.data(), {1, 4});
+    Tensor Bm = Tensor::contiguous(a.Bd.data(), {1, 2, 16}), Cm = Tensor::contiguous(a.Cd.data(), {1, 2, 16});
+    auto call = [&](const Tensor &state, const Tensor &new_state, const Tensor &bm) {
+        return error_of([&] { seqmix::ssd_step(x, dt, a.A, bm, Cm, state, y, new_state, a.D, a.bias); });
+    };
+    EXPECT_NO_THROW(seqmix::ssd_step(x, dt, a.A, Bm, Cm, *a.h0, y, *a.ht));
+    EXPECT_THAT(call(*a.h0, *a.h0, Bm), AllOf(StartsWith("seqmix::ssd_step: "), HasSubstr("new_state overlaps state")));
+    EXPECT_THAT(call(Tensor::contiguous(a.h0d.data(), {1, 4, 16, 8}), *a.ht, Bm),
+                AllOf(StartsWith("seqmix::ssd_step: "), HasSubstr("state has shape [1,4,16,8], expected")));
+    EXPECT_THAT(call(*a.h0, *a.ht, Tensor::contiguous(a.Bd.data(), {1, 8, 2, 16})),
+                AllOf(StartsWith("seqmix::ssd_step: "), HasSubstr("Bm has rank 4, expected 3")));
+}
+
+TEST(SsdBidirectionalValidation, BackwardInputsChecked) {
+    SsdArgs a;
+    std::vector<float> dtb = a.dtd, Bb = a.Bd, Cb = a.Cd;
+    Tensor dt_b = Tensor::contiguous(dtb.data(), {1, 8, 4});
+    Tensor Bm_b = Tensor::contiguous(Bb.data(), {1, 8, 2, 16}), Cm_b = Tensor::contiguous(Cb.data(), {1, 8, 2, 16});
+    auto call = [&](const Tensor &dtb_, const Tensor &bmb, const Tensor &yy) {
+        return error_of([&] { seqmix::ssd_bidirectional(a.x, a.dt, a.Bm, a.Cm, dtb_, bmb, Cm_b, a.A, yy, a.D); });
+    };
+    EXPECT_NO_THROW(seqmix::ssd_bidirectional(a.x, a.dt, a.Bm, a.Cm, dt_b, Bm_b, Cm_b, a.A, a.y, a.D, a.bias));
+    EXPECT_THAT(call(Tensor::contiguous(dtb.data(), {1, 7, 4}), Bm_b, a.y),
+                AllOf(StartsWith("seqmix::ssd_bidirectional: "), HasSubstr("dt_b has shape [1,7,4], expected")));
+    EXPECT_THAT(call(dt_b, Tensor::contiguous(Bb.data(), {1, 8, 4, 8}), a.y),
+                AllOf(StartsWith("seqmix::ssd_bidirectional: "), HasSubstr("Bm_b has shape [1,8,4,8], expected")));
+    EXPECT_THAT(call(dt_b, Bm_b, Tensor::contiguous(Cb.data(), {1, 8, 4, 8})),
+                AllOf(StartsWith("seqmix::ssd_bidirectional: "), HasSubstr("y overlaps Cm_b")));
+}
+
 // ---- attention: B=1, T=8, S=10, H=4, Hkv=2, K=16, V=8 ----------------------------------------
 
 struct AttnArgs {

@@ -39,17 +39,28 @@ struct Chunked {
     Func gcum{"gcum"}, glast{"glast"}, q_inter{"q_inter"}, k_state{"k_state"};
     Func kv{"kv"}, state{"state"}, o_inter{"o_inter"}, qk{"qk"}, attn{"attn"}, o_intra{"o_intra"};
 
-    // Defines every stage and the outputs o (vd, h, t, b) and final_state (vd, kd, h, b).
+    // Defines every stage and the outputs o (vd, h, t, b) and final_state (vd, kd, h, b), from
+    // input buffers q, k (kd, h, t, b), v (vd, h, t, b) and initial_state (vd, kd, h, b).
     // log_gate(t, h, b) is read only for 0 <= t < T; chunk C is the schedule's `param chunk`.
     template<typename In>
     void define(const In &q, const In &k, const In &v, const Func &log_gate, const In &initial_state,
                 const Expr &scale, int C, Func o, Func final_state) {
-        Expr K = q.dim(0).extent(), T = q.dim(2).extent();
+        define(Func(q), Func(k), Func(v), log_gate, Func(initial_state), q.dim(0).extent(), q.dim(2).extent(), scale,
+               C, o, final_state);
+    }
+
+    // The same from Funcs (mixers whose q, k, v, gate or state are computed from their inputs:
+    // ssd), each read only for 0 <= t < T, with K the extent of kd. A defined `skip(vd, h, t, b)`
+    // is added to o (SSD's D x term).
+    void define(const Func &q, const Func &k, const Func &v, const Func &log_gate, const Func &initial_state,
+                const Expr &K, const Expr &T, const Expr &scale, int C, Func o, Func final_state,
+                const Func &skip = Func()) {
         Expr nc = (T + C - 1) / C;
 
-        q_pad(kd, t, h, b) = zero_past_t(q, kd, t, h, b);
-        k_pad(kd, t, h, b) = zero_past_t(k, kd, t, h, b);
-        v_pad(vd, t, h, b) = zero_past_t(v, vd, t, h, b);
+        // Padded tokens: k = v = 0 (below g = 0) leave the state unchanged (common/padding.h).
+        q_pad(kd, t, h, b) = select(t < T, q(kd, h, clamp(t, 0, T - 1), b), 0.0f);
+        k_pad(kd, t, h, b) = select(t < T, k(kd, h, clamp(t, 0, T - 1), b), 0.0f);
+        v_pad(vd, t, h, b) = select(t < T, v(vd, h, clamp(t, 0, T - 1), b), 0.0f);
         // Padded tokens: g = 0 with k = v = 0 leaves the state unchanged.
         g_pad(t, h, b) = select(t < T, log_gate(clamp(t, 0, T - 1), h, b), 0.0f);
         init(vd, kd, h, b) = initial_state(vd, kd, h, b);
@@ -81,7 +92,8 @@ struct Chunked {
         o_intra(vd, i, c, h, b) = 0.0f;
         o_intra(vd, i, c, h, b) += attn(rj, i, c, h, b) * v_pad(vd, c * C + rj, h, b);
 
-        o(vd, h, t, b) = o_inter(vd, t % C, t / C, h, b) + o_intra(vd, t % C, t / C, h, b);
+        Expr out = o_inter(vd, t % C, t / C, h, b) + o_intra(vd, t % C, t / C, h, b);
+        o(vd, h, t, b) = skip.defined() ? out + skip(vd, h, t, b) : out;
         final_state(vd, kd, h, b) = state(vd, kd, nc, h, b);
     }
 
@@ -110,12 +122,17 @@ struct Step {
     template<typename In3, typename In4>
     void define(const In3 &q, const In3 &k, const In3 &v, const Func &log_gate, const In4 &state,
                 const Expr &scale, Func o, Func new_state) {
-        Expr K = q.dim(0).extent();
+        define(Func(q), Func(k), Func(v), log_gate, Func(state), q.dim(0).extent(), scale, o, new_state);
+    }
+
+    // The same from Funcs, K the extent of kd; a defined `skip(vd, h, b)` is added to o.
+    void define(const Func &q, const Func &k, const Func &v, const Func &log_gate, const Func &state,
+                const Expr &K, const Expr &scale, Func o, Func new_state, const Func &skip = Func()) {
         updated(vd, kd, h, b) = exp(log_gate(h, b)) * state(vd, kd, h, b) + k(kd, h, b) * v(vd, h, b);
         RDom rk(0, K, "rk");
         o_sum(vd, h, b) = 0.0f;
         o_sum(vd, h, b) += q(rk, h, b) * updated(vd, rk, h, b);
-        o(vd, h, b) = scale * o_sum(vd, h, b);
+        o(vd, h, b) = skip.defined() ? scale * o_sum(vd, h, b) + skip(vd, h, b) : scale * o_sum(vd, h, b);
         new_state(vd, kd, h, b) = updated(vd, kd, h, b);
     }
 

@@ -1,5 +1,7 @@
 #include "buffers.h"
 
+#include <algorithm>
+#include <memory>
 #include <vector>
 
 #include <fmt/format.h>
@@ -20,11 +22,24 @@ KernelBuffer::KernelBuffer(const std::vector<int64_t> &shape, const Device &devi
     const size_t bytes = static_cast<size_t>(shape.back()) * sizeof(float);
     void *data = nullptr;
     if (device.type == DeviceType::cpu) {
-        // Thread-local: concurrent calls on other threads never share the scratch row.
-        thread_local std::vector<float> zero_row, sink_row;
-        auto &row = is_input ? zero_row : sink_row;
-        if (row.size() < static_cast<size_t>(shape.back())) row.assign(shape.back(), 0.0f);
-        data = row.data();
+        // Thread-local: concurrent calls on other threads never share the scratch row. A row only
+        // grows, and growing keeps the old one alive: an earlier absent tensor of the same call
+        // (ssd's Dskip [H] before its initial_state [...,N]) still points at it. (Reallocating it
+        // freed that memory, which the sink row then reused: ssd read final_state values as D.)
+        struct Row {
+            std::unique_ptr<float[]> data;
+            size_t size = 0;
+            std::vector<std::unique_ptr<float[]>> retired;
+        };
+        thread_local Row zero_row, sink_row;
+        Row &row = is_input ? zero_row : sink_row;
+        const size_t n = static_cast<size_t>(shape.back());
+        if (row.size < n) {
+            if (row.data) row.retired.push_back(std::move(row.data));
+            row.size = std::max(n, 2 * row.size);
+            row.data.reset(new float[row.size]());  // zero-initialised
+        }
+        data = row.data.get();
     } else {
 #ifdef SEQMIX_HAS_CUDA
         data = is_input ? cuda::zeros(device.index, bytes) : cuda::sink(device.index, bytes);

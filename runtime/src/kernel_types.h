@@ -31,6 +31,18 @@ using simple_gla_fn = gla_fn;
 using linear_attn_step_fn = scalar_decay_step_fn;
 using retention_step_fn = scalar_decay_step_fn;
 using simple_gla_step_fn = gla_step_fn;
+// Mamba-2 SSD (generators/ssd.cpp): absent Dskip / dt_bias / initial_state are passed as zeros.
+using ssd_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *dt, halide_buffer_t *A, halide_buffer_t *Bm,
+                   halide_buffer_t *Cm, halide_buffer_t *Dskip, halide_buffer_t *dt_bias,
+                   halide_buffer_t *initial_state, int32_t dt_softplus, halide_buffer_t *y,
+                   halide_buffer_t *final_state);
+using ssd_step_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *dt, halide_buffer_t *A, halide_buffer_t *Bm,
+                        halide_buffer_t *Cm, halide_buffer_t *Dskip, halide_buffer_t *dt_bias, halide_buffer_t *state,
+                        int32_t dt_softplus, halide_buffer_t *y, halide_buffer_t *new_state);
+using ssd_bidirectional_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *dt_f, halide_buffer_t *Bm_f,
+                                 halide_buffer_t *Cm_f, halide_buffer_t *dt_b, halide_buffer_t *Bm_b,
+                                 halide_buffer_t *Cm_b, halide_buffer_t *A, halide_buffer_t *Dskip,
+                                 halide_buffer_t *dt_bias, int32_t dt_softplus, halide_buffer_t *y);
 
 using AnyFn = void (*)();
 

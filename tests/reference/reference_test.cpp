@@ -3,6 +3,7 @@
 #include "reference/attention.h"
 #include "reference/gla.h"
 #include "reference/scalar_decay.h"
+#include "reference/ssd.h"
 #include "support/metrics.h"
 #include "support/random.h"
 
@@ -243,6 +244,63 @@ TEST(ReferenceScalarDecay, AgreesWithGlaOfBroadcastGates) {
     EXPECT_LT(max_diff(la.final_state, la_gla.final_state), 1e-12);
     EXPECT_DOUBLE_EQ(ref::retention_gamma(0), 1.0 - 1.0 / 32);
     EXPECT_DOUBLE_EQ(ref::retention_gamma(3), 1.0 - 1.0 / 256);
+}
+
+// SSD is simple GLA with q = Cm (of the head's group), k = Bm, v = dt x, g = dt A, scale 1, the
+// state transposed ([P,N] vs [K=N, V=P]), plus D x: two independent references must agree.
+TEST(ReferenceSsd, AgreesWithSimpleGla) {
+    const int64_t B = 2, T = 19, H = 4, P = 3, N = 5, G = 2;
+    const auto x = normal(41, B * T * H * P), Bm = normal(42, B * T * G * N), Cm = normal(43, B * T * G * N);
+    const auto D = normal(44, H), h0 = normal(45, B * H * P * N);
+    std::vector<double> dt = normal(46, B * T * H), A = normal(47, H);
+    for (double &d : dt) d = 0.05 + 0.05 * std::abs(d);
+    for (double &a : A) a = -1.0 - std::abs(a);
+    const ref::SsdResult r = ref::ssd_ref(x, dt, A, Bm, Cm, D, {}, h0, {B, T, H, P, N, G}, false);
+    std::vector<double> q(B * T * H * N), k(q.size()), v(B * T * H * P), g(B * T * H), s0(h0.size());
+    for (int64_t b = 0; b < B; b++) {
+        for (int64_t t = 0; t < T; t++) {
+            for (int64_t h = 0; h < H; h++) {
+                const int64_t bth = (b * T + t) * H + h, grp = (b * T + t) * G + h / (H / G);
+                g[bth] = dt[bth] * A[h];
+                for (int64_t n = 0; n < N; n++) q[bth * N + n] = Cm[grp * N + n], k[bth * N + n] = Bm[grp * N + n];
+                for (int64_t p = 0; p < P; p++) v[bth * P + p] = dt[bth] * x[bth * P + p];
+            }
+        }
+        for (int64_t h = 0; h < H; h++) {
+            for (int64_t p = 0; p < P; p++) {
+                for (int64_t n = 0; n < N; n++) s0[((b * H + h) * N + n) * P + p] = h0[((b * H + h) * P + p) * N + n];
+            }
+        }
+    }
+    const ref::RecurrenceResult s = ref::simple_gla_ref(q, k, v, g, s0, B, T, H, N, P, 1.0);
+    std::vector<double> y = s.o, fs(h0.size());
+    for (int64_t i = 0; i < B * T * H; i++) {
+        for (int64_t p = 0; p < P; p++) y[i * P + p] += D[i % H] * x[i * P + p];
+    }
+    for (int64_t bh = 0; bh < B * H; bh++) {
+        for (int64_t p = 0; p < P; p++) {
+            for (int64_t n = 0; n < N; n++) fs[(bh * P + p) * N + n] = s.final_state[(bh * N + n) * P + p];
+        }
+    }
+    EXPECT_LT(max_diff(r.y, y), 1e-12);
+    EXPECT_LT(max_diff(r.final_state, fs), 1e-12);
+}
+
+// Bidirectional with T = 1: both shifted terms are 0, y = D x; with T = 2, y_0 reads the backward
+// scan's first step (token 1 with dt_b[0], Bm_b[0], Cm_b[0]) and y_1 the forward scan's token 0.
+TEST(ReferenceSsd, BidirectionalShiftsAndFlip) {
+    const int64_t B = 1, H = 1, P = 1, N = 1;
+    const std::vector<double> A{-1.0}, D{0.5}, Bm_f{2.0, 3.0}, Cm_f{5.0, 7.0}, Bm_b{11.0, 13.0}, Cm_b{17.0, 19.0};
+    const std::vector<double> dt_f{0.1, 0.2}, dt_b{0.3, 0.4}, x{1.0, 10.0};
+    const auto y1 = ref::ssd_bidirectional_ref({1.0}, {0.1}, {2.0}, {5.0}, {0.3}, {11.0}, {17.0}, A, D, {},
+                                               {B, 1, H, P, N, 1}, false);
+    EXPECT_DOUBLE_EQ(y1[0], 0.5);
+    const auto y2 = ref::ssd_bidirectional_ref(x, dt_f, Bm_f, Cm_f, dt_b, Bm_b, Cm_b, A, D, {}, {B, 2, H, P, N, 1},
+                                               false);
+    // y_0 = SS_b(flip x)_0 + D x_0 = (dt_b[0] x_1 Bm_b[0]) Cm_b[0] + 0.5
+    EXPECT_NEAR(y2[0], 0.3 * 10.0 * 11.0 * 17.0 + 0.5, 1e-12);
+    // y_1 = SS_f(x)_0 + D x_1 = (dt_f[0] x_0 Bm_f[0]) Cm_f[0] + 5
+    EXPECT_NEAR(y2[1], 0.1 * 1.0 * 2.0 * 5.0 + 5.0, 1e-12);
 }
 
 }  // namespace

@@ -145,6 +145,37 @@ SEQMIX_API void simple_gla_step(const Tensor &q, const Tensor &k, const Tensor &
                                 const Tensor &state, const Tensor &o, const Tensor &new_state,
                                 const RecurrenceOptions &options = {});
 
+// ---- Mamba-2 SSD (state-space duality), its decode step and the bidirectional (Hydra) form ---
+// x [B,T,H,P], dt [B,T,H], A [H] (negative), Bm, Cm [B,T,G,N] (head h uses group h / (H/G),
+// H % G == 0), Dskip [H], dt_bias [H] (absent: 0), states [B,H,P,N] (absent initial: zeros):
+//   dt' = dt + dt_bias (softplus(dt + dt_bias) with options.dt_softplus),
+//   h_t = exp(dt'_t A) h_{t-1} + dt'_t x_t Bm_t^T,  y_t = h_t Cm_t + Dskip x_t  -> y [B,T,H,P].
+struct SsdOptions : CallOptions {
+    bool dt_softplus = false;
+};
+SEQMIX_API void ssd(const Tensor &x, const Tensor &dt, const Tensor &A, const Tensor &Bm, const Tensor &Cm,
+                    const Tensor &y, const std::optional<Tensor> &Dskip = std::nullopt,
+                    const std::optional<Tensor> &dt_bias = std::nullopt,
+                    const std::optional<Tensor> &initial_state = std::nullopt,
+                    const std::optional<Tensor> &final_state = std::nullopt, const SsdOptions &options = {});
+
+// One decode step: x [B,H,P], dt [B,H], Bm, Cm [B,G,N], state [B,H,P,N] -> y [B,H,P],
+// new_state [B,H,P,N]. state and new_state must not overlap.
+SEQMIX_API void ssd_step(const Tensor &x, const Tensor &dt, const Tensor &A, const Tensor &Bm, const Tensor &Cm,
+                         const Tensor &state, const Tensor &y, const Tensor &new_state,
+                         const std::optional<Tensor> &Dskip = std::nullopt,
+                         const std::optional<Tensor> &dt_bias = std::nullopt, const SsdOptions &options = {});
+
+// Bidirectional SSD (Hydra): y = shift(SS_f(x)) + flip(shift(SS_b(flip(x)))) + Dskip x, where
+// SS_f, SS_b are SSD without D from zero states, SS_f with (dt_f, Bm_f, Cm_f) and SS_b with
+// (dt_b, Bm_b, Cm_b) indexed in flipped order (dt_b[:, s] goes with x[:, T-1-s]); shift(y)_t =
+// y_{t-1}, shift(y)_0 = 0. Shapes as ssd's; A, Dskip, dt_bias and dt_softplus shared.
+SEQMIX_API void ssd_bidirectional(const Tensor &x, const Tensor &dt_f, const Tensor &Bm_f, const Tensor &Cm_f,
+                                  const Tensor &dt_b, const Tensor &Bm_b, const Tensor &Cm_b, const Tensor &A,
+                                  const Tensor &y, const std::optional<Tensor> &Dskip = std::nullopt,
+                                  const std::optional<Tensor> &dt_bias = std::nullopt,
+                                  const SsdOptions &options = {});
+
 // ---- introspection ---------------------------------------------------------------------------
 // One built AOT variant: seqmix_<mixer>_<target>_<bucket>.
 struct VariantInfo {
