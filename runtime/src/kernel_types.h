@@ -17,6 +17,24 @@ using gla_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_
 using gla_step_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, halide_buffer_t *g,
                         halide_buffer_t *state, float scale, halide_buffer_t *o, halide_buffer_t *new_state);
 
+// The delta-rule mixers and RWKV-7 (generators/delta.cpp): inputs in the API's order, then the
+// state, scale, qk_l2norm (delta rules), then the outputs o and final_state / new_state.
+using B_ = halide_buffer_t;
+using delta_rule_fn = int(const void *, B_ *q, B_ *k, B_ *v, B_ *beta, B_ *initial_state, float scale, bool qk_l2norm,
+                          B_ *o, B_ *final_state);
+using gated_delta_rule_fn = int(const void *, B_ *q, B_ *k, B_ *v, B_ *g, B_ *beta, B_ *initial_state, float scale,
+                                bool qk_l2norm, B_ *o, B_ *final_state);
+using kda_fn = gated_delta_rule_fn;
+using gated_delta_rule2_fn = int(const void *, B_ *q, B_ *k, B_ *v, B_ *g, B_ *b, B_ *w, B_ *initial_state,
+                                 float scale, bool qk_l2norm, B_ *o, B_ *final_state);
+using rwkv7_fn = int(const void *, B_ *r, B_ *w, B_ *k, B_ *v, B_ *a, B_ *b, B_ *initial_state, float scale, B_ *o,
+                     B_ *final_state);
+using delta_rule_step_fn = delta_rule_fn;
+using gated_delta_rule_step_fn = gated_delta_rule_fn;
+using kda_step_fn = gated_delta_rule_fn;
+using gated_delta_rule2_step_fn = gated_delta_rule2_fn;
+using rwkv7_step_fn = rwkv7_fn;
+
 using AnyFn = void (*)();
 
 struct VariantEntry {
