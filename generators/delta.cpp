@@ -163,7 +163,7 @@ public:
     }
 
     void generate() {
-        this->load_schedule(name_of(kind));
+        this->load_schedule(name_of(kind), "dplr");
         auto &q = *this->q, &k = *this->k, &v = *this->v, &initial_state = *this->initial_state;
         Expr scale = *this->scale, qk_l2norm = *this->qk_l2norm;
         const int C = this->param("chunk");
@@ -262,7 +262,7 @@ public:
     }
 
     void generate() {
-        this->load_schedule(std::string(name_of(kind)) + "_step");
+        this->load_schedule(std::string(name_of(kind)) + "_step", "dplr_step");
         auto &q = *this->q, &k = *this->k, &v = *this->v;
         auto &state = *this->state;
         Expr scale = *this->scale, qk_l2norm = *this->qk_l2norm;
