@@ -100,5 +100,9 @@ void run_row(RowResult &row, const Context &ctx, Runner &runner, const std::func
 void attention_rows(const Context &ctx, std::vector<RowResult> &out);
 void gla_rows(const Context &ctx, std::vector<RowResult> &out);
 void gla_step_rows(const Context &ctx, std::vector<RowResult> &out);
+// The delta-rule mixers and RWKV-7 (rows_dplr.cpp): `mixer` is delta_rule, gated_delta_rule, kda,
+// gated_delta_rule2 or rwkv7 (chunked) and the same with _step.
+void dplr_rows(const Context &ctx, std::vector<RowResult> &out, const std::string &mixer);
+void dplr_step_rows(const Context &ctx, std::vector<RowResult> &out, const std::string &mixer);
 
 }  // namespace seqmix::bench
