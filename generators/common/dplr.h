@@ -35,10 +35,11 @@
 //
 // Stages (Funcs named as the schedules name them; dimensions innermost first, chunk-indexed
 // stages (x, i, c, h, b) with t = c * C + i; C x C stages (j, i, c, h, b), j the key/column):
-//   q_pad k_pad alpha_pad a_pad vin_pad g_pad init -> gcum -> bg, l_aa, l_ak -> wy_w, wy_u0
+//   q_pad k_pad alpha_pad a_pad vin_pad g_pad init -> gcum -> bg, g_col, alpha_col, k_col
+//   -> l_aa, l_ak -> wy_w, wy_u0
 //   -> alpha_state, k_state -> mmat, kv -> state -> u, q_inter, l_qa, l_qk -> o_inter, o_intra
 //   -> o, final_state.
-// When alpha is k (the four delta-rule mixers), l_ak is l_aa and l_qk is l_qa (pure aliases the
+// When alpha is k (the four delta-rule mixers), k_col is alpha_col, l_ak is l_aa and l_qk is l_qa (pure aliases the
 // schedule leaves inline), and the alpha and k terms of kv and o_intra are merged.
 #pragma once
 
@@ -66,6 +67,7 @@ public:
     Var kd{"kd"}, vd{"vd"}, kd2{"kd2"}, t{"t"}, i{"i"}, j{"j"}, c{"c"}, h{"h"}, b{"b"};
     Func q_pad{"q_pad"}, k_pad{"k_pad"}, alpha_pad{"alpha_pad"}, a_pad{"a_pad"}, vin_pad{"vin_pad"}, g_pad{"g_pad"};
     Func init{"init"}, gcum{"gcum"}, glast{"glast"}, bg{"bg"}, l_aa{"l_aa"}, l_ak{"l_ak"};
+    Func alpha_col{"alpha_col"}, k_col{"k_col"}, g_col{"g_col"};
     Func wy_w{"wy_w"}, wy_u0{"wy_u0"}, alpha_state{"alpha_state"}, k_state{"k_state"}, mmat{"mmat"}, kv{"kv"};
     Func state{"state"}, u{"u"}, q_inter{"q_inter"}, l_qa{"l_qa"}, l_qk{"l_qk"}, o_inter{"o_inter"}, o_intra{"o_intra"};
 
@@ -93,6 +95,16 @@ public:
         gcum(kd, ri, c, h, b) += gcum(kd, ri - 1, c, h, b);
         auto ch = [&](Expr x) { return r.scalar_decay ? Expr(0) : x; };
         auto G = [&](Expr x, Expr pos) { return gcum(ch(x), pos, c, h, b); };
+        // The column (key-side) operands of the C x C products, chunk-indexed (x, j, c, h, b) so
+        // that a schedule can store them j-innermost and vectorise the products over j.
+        g_col(kd, j, c, h, b) = gcum(kd, j, c, h, b);
+        alpha_col(kd, j, c, h, b) = alpha_pad(kd, tj, h, b);
+        if (r.alpha_is_k) {
+            k_col(kd, j, c, h, b) = alpha_col(kd, j, c, h, b);
+        } else {
+            k_col(kd, j, c, h, b) = k_pad(kd, tj, h, b);
+        }
+        auto Gcol = [&](Expr x, Expr pos) { return g_col(ch(x), pos, c, h, b); };
         auto Gp = [&](Expr x, Expr pos) {
             return Halide::select(pos > 0, gcum(ch(x), Halide::max(pos - 1, 0), c, h, b), 0.0f);
         };
@@ -103,23 +115,23 @@ public:
         // The C x C products; the decay exp(min(G_row - G_j, 0)) is inside the kd sum per
         // channel, outside it (one scalar) for scalar decay.
         RDom rk(0, K, "rk");
-        auto decay = [&](Expr x, Expr grow) { return Halide::exp(Halide::min(grow - G(x, j), 0.0f)); };
+        auto decay = [&](Expr x, Expr grow) { return Halide::exp(Halide::min(grow - Gcol(x, j), 0.0f)); };
         auto product = [&](Func &f, const Func &row, const Func &col, Expr grow_k, bool with_scale) {
-            Expr x = row(rk, tc, h, b) * col(rk, tj, h, b);
+            Expr x = row(rk, tc, h, b) * col(rk, j, c, h, b);
             if (with_scale) x = scale * x;
             f(j, i, c, h, b) = 0.0f;
             f(j, i, c, h, b) += r.scalar_decay ? x : x * decay(rk, grow_k);
         };
         // For scalar decay the exp factor, applied where the product is read.
         auto lower = [&](const Func &f, Expr col, Expr row, bool inclusive) {
-            Expr e = Halide::exp(Halide::min((inclusive ? G(0, row) : Gp(0, row)) - G(0, col), 0.0f));
+            Expr e = Halide::exp(Halide::min((inclusive ? G(0, row) : Gp(0, row)) - Gcol(0, col), 0.0f));
             return r.scalar_decay ? f(col, row, c, h, b) * e : f(col, row, c, h, b);
         };
-        product(l_aa, a_pad, alpha_pad, Gp(rk, i), false);
+        product(l_aa, a_pad, alpha_col, Gp(rk, i), false);
         if (r.alpha_is_k) {
             l_ak(j, i, c, h, b) = l_aa(j, i, c, h, b);
         } else {
-            product(l_ak, a_pad, k_pad, Gp(rk, i), false);
+            product(l_ak, a_pad, k_col, Gp(rk, i), false);
         }
 
         // Forward substitution, row r.y after every row r.x < r.y.
@@ -160,11 +172,11 @@ public:
         q_inter(kd, i, c, h, b) = scale * q_pad(kd, tc, h, b) * Halide::exp(G(kd, i));
         o_inter(vd, i, c, h, b) = 0.0f;
         o_inter(vd, i, c, h, b) += q_inter(rk, i, c, h, b) * state(vd, rk, c, h, b);
-        product(l_qa, q_pad, alpha_pad, G(rk, i), true);
+        product(l_qa, q_pad, alpha_col, G(rk, i), true);
         if (r.alpha_is_k) {
             l_qk(j, i, c, h, b) = l_qa(j, i, c, h, b);
         } else {
-            product(l_qk, q_pad, k_pad, G(rk, i), true);
+            product(l_qk, q_pad, k_col, G(rk, i), true);
         }
         Expr uj = u(vd, rj, c, h, b);
         Expr term = r.alpha_is_k ? lower(l_qa, rj, i, true) * (uj + vin_j)
@@ -185,7 +197,7 @@ public:
     }
 
     std::vector<Func> funcs() const {
-        return {q_pad, k_pad, alpha_pad, a_pad, vin_pad, g_pad, init, gcum, glast, bg, l_aa, l_ak, wy_w, wy_u0,
+        return {q_pad, k_pad, alpha_pad, a_pad, vin_pad, g_pad, init, gcum, glast, bg, alpha_col, k_col, g_col, l_aa, l_ak, wy_w, wy_u0,
                 alpha_state, k_state, mmat, kv, state, u, q_inter, l_qa, l_qk, o_inter, o_intra};
     }
 
