@@ -3,6 +3,8 @@
 // tensors (shape symbols, dtype, strides, device, overlap) with detail::Checker as gla does, then
 // runs the chosen variant with missing states supplied as zeros / scratch.
 #include <cmath>
+#include <memory>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -38,7 +40,7 @@ struct Arg {
 template<typename F, typename... Extra>
 void run_chunked(const char *fn, const char *mixer, std::initializer_list<Arg> inputs, const Tensor &o,
                  const std::optional<Tensor> &initial_state, const std::optional<Tensor> &final_state,
-                 const CallOptions &options, const std::optional<float> &scale, float default_scale_is_1,
+                 const CallOptions &options, const std::optional<float> &scale, bool default_scale_is_1,
                  Extra... extra) {
     detail::Checker c(fn);
     for (const Arg &a : inputs) c.tensor(a.name, a.t, a.layout);
