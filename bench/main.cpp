@@ -26,20 +26,8 @@ using namespace seqmix::bench;
 
 namespace {
 
-// The delta-rule mixers and RWKV-7: row `<mixer>` (chunked) and `<mixer>_step`.
+// The delta-rule mixers and RWKV-7: row `<mixer>` (chunked) and `<mixer>_step` (rows_dplr.cpp).
 const char *const kDplrMixers[] = {"delta_rule", "gated_delta_rule", "kda", "gated_delta_rule2", "rwkv7"};
-
-const std::set<std::string> &known_rows() {
-    static const std::set<std::string> rows = [] {
-        std::set<std::string> r{"attention", "gla", "gla_step"};
-        for (const char *m : kDplrMixers) {
-            r.insert(m);
-            r.insert(std::string(m) + "_step");
-        }
-        return r;
-    }();
-    return rows;
-}
 
 std::set<std::string> split(const std::string &s) {
     std::set<std::string> out;
@@ -75,13 +63,20 @@ std::string now_iso() {
 
 }  // namespace
 
+// Every row family seqmix-bench knows (--rows).
+const std::set<std::string> kRows = {"attention", "gla", "gla_step", "linear_attn", "retention", "simple_gla",
+                                     "linear_attn_step", "retention_step", "simple_gla_step",
+                                     "delta_rule", "gated_delta_rule", "kda", "gated_delta_rule2", "rwkv7",
+                                     "delta_rule_step", "gated_delta_rule_step", "kda_step", "gated_delta_rule2_step",
+                                     "rwkv7_step"};
+
 int main(int argc, char **argv) {
     std::string rows_arg, device_arg, variant_arg, json_path, png_path, python, gpu_peers_path;
     Protocol protocol;
     bool quick = false, no_check = false, check_flag = false, no_peers = false;
     po::options_description desc("seqmix-bench options");
     desc.add_options()("help,h", "this help")
-        ("rows", po::value(&rows_arg)->default_value("attention,gla,gla_step,delta_rule,delta_rule_step,gated_delta_rule,gated_delta_rule_step,kda,kda_step,gated_delta_rule2,gated_delta_rule2_step,rwkv7,rwkv7_step"), "rows to run (comma-separated)")
+        ("rows", po::value(&rows_arg)->default_value("attention,gla,gla_step"), "rows to run (comma-separated)")
         ("device", po::value(&device_arg)->default_value("all"), "cpu | cuda | all (cuda only where a device is visible)")
         ("variant", po::value(&variant_arg)->default_value("all"),
          "all: every runnable built variant (options.variant = target/bucket); dispatch: the runtime's choice; "
@@ -112,9 +107,8 @@ int main(int argc, char **argv) {
     }
     const std::set<std::string> rows_wanted = split(rows_arg);
     for (const auto &r : rows_wanted) {
-        if (!known_rows().count(r)) {
-            std::cerr << fmt::format("seqmix-bench: --rows: unknown row '{}'; rows are: {}\n", r,
-                                     fmt::join(known_rows(), " "));
+        if (!kRows.count(r)) {
+            std::cerr << fmt::format("seqmix-bench: --rows: unknown row '{}'; rows are: {}\n", r, fmt::join(kRows, " "));
             return 2;
         }
     }
@@ -180,6 +174,12 @@ int main(int argc, char **argv) {
             if (rows_wanted.count("attention")) attention_rows(ctx, rows);
             if (rows_wanted.count("gla")) gla_rows(ctx, rows);
             if (rows_wanted.count("gla_step")) gla_step_rows(ctx, rows);
+            for (const char *m : {"linear_attn", "retention", "simple_gla"}) {
+                if (rows_wanted.count(m)) scalar_decay_rows(ctx, m, rows);
+            }
+            for (const char *m : {"linear_attn_step", "retention_step", "simple_gla_step"}) {
+                if (rows_wanted.count(m)) scalar_decay_step_rows(ctx, m, rows);
+            }
             for (const char *m : kDplrMixers) {
                 if (rows_wanted.count(m)) dplr_rows(ctx, rows, m);
                 if (rows_wanted.count(std::string(m) + "_step")) dplr_step_rows(ctx, rows, std::string(m) + "_step");

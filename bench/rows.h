@@ -100,6 +100,9 @@ void run_row(RowResult &row, const Context &ctx, Runner &runner, const std::func
 void attention_rows(const Context &ctx, std::vector<RowResult> &out);
 void gla_rows(const Context &ctx, std::vector<RowResult> &out);
 void gla_step_rows(const Context &ctx, std::vector<RowResult> &out);
+// linear_attn, retention, simple_gla (chunked) and their `_step` forms (mixer names with the suffix).
+void scalar_decay_rows(const Context &ctx, const std::string &mixer, std::vector<RowResult> &out);
+void scalar_decay_step_rows(const Context &ctx, const std::string &mixer, std::vector<RowResult> &out);
 // The delta-rule mixers and RWKV-7 (rows_dplr.cpp): `mixer` is delta_rule, gated_delta_rule, kda,
 // gated_delta_rule2 or rwkv7 (chunked) and the same with _step.
 void dplr_rows(const Context &ctx, std::vector<RowResult> &out, const std::string &mixer);
