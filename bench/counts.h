@@ -95,6 +95,8 @@ inline double scalar_decay_step_bytes(const Shape &s, bool gate) {
 // o = S^T q (2 per state element).
 inline double scalar_decay_step_flops(const Shape &s) {
     return 5.0 * double(s.B) * double(s.H) * double(s.K) * double(s.V);
+}
+
 // The delta-rule mixers and RWKV-7 (DPLR), counted as the chunked WY/UT algorithm at the fixed
 // reference chunk C = 64 (generators/common/dplr.h), per chunk of c tokens, with P = c(c+1)/2
 // causal pairs and Ps = c(c-1)/2 strict ones: L = a^T alpha (Ps*K), the two forward
