@@ -133,4 +133,35 @@ inline double ssd_step_flops(const SsdShape &s) {
     return 5.0 * double(s.B) * double(s.H) * double(s.P) * double(s.N);
 }
 
+// The delta-rule mixers and RWKV-7 (DPLR), counted as the chunked WY/UT algorithm at the fixed
+// reference chunk C = 64 (generators/common/dplr.h), per chunk of c tokens, with P = c(c+1)/2
+// causal pairs and Ps = c(c-1)/2 strict ones: L = a^T alpha (Ps*K), the two forward
+// substitutions W (Ps*K) and U0 (2*Ps*V: the L and Lk terms), M = Aa^T W (c*K*K), kv (c*K*V),
+// the state step M S (K*K*V), u = W S (c*K*V), o_inter (c*K*V), q^T alpha (P*K) and o_intra
+// (P*V). RWKV-7's alpha (b) is not k: Lk (Ps*K), q^T k (P*K), and the second halves of kv
+// (c*K*V) and o_intra (P*V) are separate. Exponentials and cumsums are not counted.
+inline double dplr_flops(const Shape &s, bool alpha_is_not_k) {
+    double macs = 0;
+    const double K = double(s.K), V = double(s.V);
+    for (int64_t t0 = 0; t0 < s.T; t0 += 64) {
+        const double c = double(std::min<int64_t>(64, s.T - t0)), P = c * (c + 1) / 2, Ps = c * (c - 1) / 2;
+        macs += Ps * K + Ps * K + 2 * Ps * V + c * K * K + c * K * V + K * K * V + c * K * V + c * K * V + P * K + P * V;
+        if (alpha_is_not_k) macs += Ps * K + P * K + c * K * V + P * V;
+    }
+    return 2.0 * double(s.B) * double(s.H) * macs;
+}
+
+// DPLR decode step, memory-bound: state read + write (2*K*V), then per (b, h) the inputs and o:
+// k_inputs of K floats, v_inputs of V floats (v, w, and o), scalar_inputs (beta, scalar g), fp32.
+inline double dplr_step_bytes(const Shape &s, int64_t k_inputs, int64_t v_inputs, int64_t scalar_inputs) {
+    return 4.0 * double(s.B) * double(s.H) *
+           double(2 * s.K * s.V + k_inputs * s.K + (v_inputs + 1) * s.V + scalar_inputs);
+}
+
+// The step in flops (second column only): a^T S (2), decay + two rank-1 terms (5) and o (2) per
+// state element.
+inline double dplr_step_flops(const Shape &s) {
+    return 9.0 * double(s.B) * double(s.H) * double(s.K) * double(s.V);
+}
+
 }  // namespace seqmix::bench

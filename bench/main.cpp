@@ -26,6 +26,9 @@ using namespace seqmix::bench;
 
 namespace {
 
+// The delta-rule mixers and RWKV-7: row `<mixer>` (chunked) and `<mixer>_step` (rows_dplr.cpp).
+const char *const kDplrMixers[] = {"delta_rule", "gated_delta_rule", "kda", "gated_delta_rule2", "rwkv7"};
+
 std::set<std::string> split(const std::string &s) {
     std::set<std::string> out;
     std::stringstream ss(s);
@@ -63,7 +66,10 @@ std::string now_iso() {
 // Every row family seqmix-bench knows (--rows).
 const std::set<std::string> kRows = {"attention", "gla", "gla_step", "linear_attn", "retention", "simple_gla",
                                      "linear_attn_step", "retention_step", "simple_gla_step",
-                                     "ssd", "ssd_bidirectional", "ssd_step"};
+                                     "ssd", "ssd_bidirectional", "ssd_step",
+                                     "delta_rule", "gated_delta_rule", "kda", "gated_delta_rule2", "rwkv7",
+                                     "delta_rule_step", "gated_delta_rule_step", "kda_step", "gated_delta_rule2_step",
+                                     "rwkv7_step"};
 
 int main(int argc, char **argv) {
     std::string rows_arg, device_arg, variant_arg, json_path, png_path, python, gpu_peers_path;
@@ -179,6 +185,10 @@ int main(int argc, char **argv) {
                 if (rows_wanted.count(m)) ssd_rows(ctx, m, rows);
             }
             if (rows_wanted.count("ssd_step")) ssd_step_rows(ctx, rows);
+            for (const char *m : kDplrMixers) {
+                if (rows_wanted.count(m)) dplr_rows(ctx, rows, m);
+                if (rows_wanted.count(std::string(m) + "_step")) dplr_step_rows(ctx, rows, std::string(m) + "_step");
+            }
         } catch (const std::exception &e) {
             // Setup failures (allocation, CUDA) end this device's rows, not the whole run.
             RowResult r;

@@ -106,5 +106,9 @@ void scalar_decay_step_rows(const Context &ctx, const std::string &mixer, std::v
 // Mamba-2 SSD: ssd and ssd_bidirectional (chunked; mixer names), ssd_step.
 void ssd_rows(const Context &ctx, const std::string &mixer, std::vector<RowResult> &out);
 void ssd_step_rows(const Context &ctx, std::vector<RowResult> &out);
+// The delta-rule mixers and RWKV-7 (rows_dplr.cpp): `mixer` is delta_rule, gated_delta_rule, kda,
+// gated_delta_rule2 or rwkv7 (chunked) and the same with _step.
+void dplr_rows(const Context &ctx, std::vector<RowResult> &out, const std::string &mixer);
+void dplr_step_rows(const Context &ctx, std::vector<RowResult> &out, const std::string &mixer);
 
 }  // namespace seqmix::bench

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "reference/attention.h"
+#include "reference/delta.h"
 #include "reference/gla.h"
 #include "reference/scalar_decay.h"
 #include "reference/ssd.h"
@@ -262,5 +263,81 @@ INSTANTIATE_TEST_SUITE_P(Cuda, GpuSchedule, ::testing::Values("cuda-sm90", "cuda
                              for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
                              return name;
                          });
+
+// ---- delta-rule mixers and RWKV-7 (generators/delta.cpp): every chunked and step form on each
+// CUDA schedule directory (they have no buckets). Keys raw and normalised in the kernel
+// (qk_l2norm) for the delta rules; RWKV-7 with a = -kappa, b = kappa * lr as RWKV-7 forms them.
+class GpuScheduleDplr : public GpuSchedule {};
+
+std::vector<double> unit_rows(std::vector<double> x, int n) {
+    for (size_t r = 0; r < x.size() / n; r++) {
+        double ss = 0;
+        for (int i = 0; i < n; i++) ss += x[r * n + i] * x[r * n + i];
+        for (int i = 0; i < n; i++) x[r * n + i] /= std::sqrt(ss);
+    }
+    return x;
+}
+
+// One mixer, chunked (T tokens) or step (T == 0: one token, [B,H,*] tensors).
+void check_dplr(const std::string &mixer, const std::string &variant, bool step) {
+    const int B = 2, T = step ? 1 : 100, H = 2, K = 64, V = 48, n = B * T * H;
+    std::mt19937_64 rng(std::hash<std::string>()(mixer) + step);
+    const bool rwkv = mixer == "rwkv7";
+    const bool per_channel = mixer == "kda" || mixer == "gated_delta_rule2" || rwkv;
+    auto q = random_values(n * K, rng, -1, 1), k = random_values(n * K, rng, -1, 1);
+    auto v = random_values(n * V, rng, -1, 1), s0 = random_values(B * H * K * V, rng, -1, 1);
+    auto g = random_values(per_channel ? n * K : n, rng, -0.5, 0), beta = random_values(n, rng, 0, 1);
+    auto eb = random_values(n * K, rng, 0, 1), ew = random_values(n * V, rng, 0, 1);
+    const seqmix::ref::DeltaShape shape{B, T, H, K, V};
+    const double scale = rwkv ? 1.0 : 0.125;
+    std::vector<int> sk{B, T, H, K}, sv{B, T, H, V}, st{B, T, H}, ss{B, H, K, V};
+    if (step) sk = {B, H, K}, sv = {B, H, V}, st = {B, H};
+    auto bq = tensor(sk, q), bk = tensor(sk, k), bv = tensor(sv, v), bs = tensor(ss, s0);
+    auto bg = tensor(per_channel ? sk : st, g), bbeta = tensor(st, beta), beb = tensor(sk, eb), bew = tensor(sv, ew);
+    Buffer<float> o = step ? Buffer<float>(V, H, B) : Buffer<float>(V, H, T, B), fs(V, K, H, B);
+    Halide::Callable f = jit(step ? mixer + "_step" : mixer, variant);
+    seqmix::ref::DeltaResult ref;
+    int status = -1;
+    if (mixer == "delta_rule") {
+        ref = seqmix::ref::delta_rule_ref(q, k, v, beta, s0, shape, scale, true);
+        status = f(bq, bk, bv, bbeta, bs, float(scale), true, o, fs);
+    } else if (mixer == "gated_delta_rule") {
+        ref = seqmix::ref::gated_delta_rule_ref(q, k, v, g, beta, s0, shape, scale, true);
+        status = f(bq, bk, bv, bg, bbeta, bs, float(scale), true, o, fs);
+    } else if (mixer == "kda") {
+        ref = seqmix::ref::kda_ref(q, k, v, g, beta, s0, shape, scale, true);
+        status = f(bq, bk, bv, bg, bbeta, bs, float(scale), true, o, fs);
+    } else if (mixer == "gated_delta_rule2") {
+        ref = seqmix::ref::gated_delta_rule2_ref(q, k, v, g, eb, ew, s0, shape, scale, true);
+        status = f(bq, bk, bv, bg, beb, bew, bs, float(scale), true, o, fs);
+    } else {
+        auto kappa = unit_rows(random_values(n * K, rng, -1, 1), K);
+        std::vector<double> a(n * K), b(n * K), kk(n * K);
+        for (int i = 0; i < n * K; i++) a[i] = -kappa[i], b[i] = kappa[i] * eb[i], kk[i] = k[i] * 0.125;
+        auto ba = tensor(sk, a), bb = tensor(sk, b), bkk = tensor(sk, kk);
+        ref = seqmix::ref::rwkv7_ref(q, g, kk, v, a, b, s0, shape, scale);
+        status = f(bq, bg, bkk, bv, ba, bb, bs, float(scale), o, fs);
+    }
+    ASSERT_EQ(status, 0);
+    expect_close("o", values(o), ref.o, kTol);
+    expect_close("final_state", values(fs), ref.final_state, kTol);
+}
+
+TEST_P(GpuScheduleDplr, DeltaRule) { check_dplr("delta_rule", GetParam(), false); }
+TEST_P(GpuScheduleDplr, GatedDeltaRule) { check_dplr("gated_delta_rule", GetParam(), false); }
+TEST_P(GpuScheduleDplr, Kda) { check_dplr("kda", GetParam(), false); }
+TEST_P(GpuScheduleDplr, GatedDeltaRule2) { check_dplr("gated_delta_rule2", GetParam(), false); }
+TEST_P(GpuScheduleDplr, Rwkv7) { check_dplr("rwkv7", GetParam(), false); }
+TEST_P(GpuScheduleDplr, DeltaRuleStep) { check_dplr("delta_rule", GetParam(), true); }
+TEST_P(GpuScheduleDplr, GatedDeltaRuleStep) { check_dplr("gated_delta_rule", GetParam(), true); }
+TEST_P(GpuScheduleDplr, KdaStep) { check_dplr("kda", GetParam(), true); }
+TEST_P(GpuScheduleDplr, GatedDeltaRule2Step) { check_dplr("gated_delta_rule2", GetParam(), true); }
+TEST_P(GpuScheduleDplr, Rwkv7Step) { check_dplr("rwkv7", GetParam(), true); }
+
+INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDplr, ::testing::Values("cuda-sm90", "cuda-sm80"), [](const auto &info) {
+    std::string name = info.param.substr(5);
+    for (char &c : name) c = c == '-' ? '_' : c;
+    return name;
+});
 
 }  // namespace

@@ -805,5 +805,182 @@ TEST(AttentionValidation, UnknownForcedVariant) {
     }
 }
 
+// ---- delta-rule mixers and RWKV-7: B=1, T=8, H=2, K=16, V=8 -----------------------------------
+// One argument set per function (chunked and step), inputs named as the API names them.
+
+struct DplrArgs {
+    static constexpr int64_t B = 1, T = 8, H = 2, K = 16, V = 8;
+    std::string fn;  // "delta_rule", ..., "rwkv7_step"
+    bool step = false;
+    std::vector<std::string> names;  // inputs in the API's order
+    std::vector<std::vector<float>> data;
+    std::vector<Tensor> in;
+    std::vector<float> od, sd, nd;
+    std::vector<float> spare = std::vector<float>(4096, 0.0f);  // room for a tensor grown by a test
+    Tensor o, state, new_state;                   // step: state, new_state
+    std::optional<Tensor> h0, ht;                 // chunked
+    DeltaRuleOptions opt;
+    Rwkv7Options ropt;
+
+    explicit DplrArgs(const std::string &name) : fn(name) {
+        step = fn.size() > 5 && fn.compare(fn.size() - 5, 5, "_step") == 0;
+        const std::string m = step ? fn.substr(0, fn.size() - 5) : fn;
+        if (m == "rwkv7") {
+            names = {"r", "w", "k", "v", "a", "b"};
+        } else {
+            names = {"q", "k", "v"};
+            if (m != "delta_rule") names.push_back("g");
+            if (m == "gated_delta_rule2") {
+                names.push_back("b");
+                names.push_back("w");
+            } else {
+                names.push_back("beta");
+            }
+        }
+        std::vector<int64_t> lead = step ? std::vector<int64_t>{B, H} : std::vector<int64_t>{B, T, H};
+        for (const std::string &n : names) {
+            std::vector<int64_t> shape = lead;
+            const bool is_v = n == "v" || (n == "w" && m == "gated_delta_rule2");
+            const bool scalar = n == "beta" || (n == "g" && (m == "gated_delta_rule"));
+            if (!scalar) shape.push_back(is_v ? V : K);
+            int64_t count = 1;
+            for (int64_t d : shape) count *= d;
+            data.emplace_back(count, n == "g" || (n == "w" && m == "rwkv7") ? -0.1f : 0.25f);
+            in.push_back(Tensor::contiguous(data.back().data(), shape));
+        }
+        // data's buffers moved while growing: take the views again.
+        for (size_t i = 0; i < in.size(); i++) in[i].data = data[i].data();
+        std::vector<int64_t> os = lead;
+        os.push_back(V);
+        od.assign(step ? B * H * V : B * T * H * V, 0.0f);
+        sd.assign(B * H * K * V, 0.0f);
+        nd = sd;
+        o = Tensor::contiguous(od.data(), os);
+        state = Tensor::contiguous(sd.data(), {B, H, K, V});
+        new_state = Tensor::contiguous(nd.data(), {B, H, K, V});
+        if (!step) h0 = state, ht = new_state;
+    }
+    Tensor &operator[](const std::string &n) {
+        for (size_t i = 0; i < names.size(); i++) {
+            if (names[i] == n) return in[i];
+        }
+        throw std::runtime_error("no input " + n);
+    }
+    void call() const {
+        const auto &t = in;
+        if (fn == "delta_rule") seqmix::delta_rule(t[0], t[1], t[2], t[3], o, h0, ht, opt);
+        if (fn == "gated_delta_rule") seqmix::gated_delta_rule(t[0], t[1], t[2], t[3], t[4], o, h0, ht, opt);
+        if (fn == "kda") seqmix::kda(t[0], t[1], t[2], t[3], t[4], o, h0, ht, opt);
+        if (fn == "gated_delta_rule2") seqmix::gated_delta_rule2(t[0], t[1], t[2], t[3], t[4], t[5], o, h0, ht, opt);
+        if (fn == "rwkv7") seqmix::rwkv7(t[0], t[1], t[2], t[3], t[4], t[5], o, h0, ht, ropt);
+        if (fn == "delta_rule_step") seqmix::delta_rule_step(t[0], t[1], t[2], t[3], state, o, new_state, opt);
+        if (fn == "gated_delta_rule_step")
+            seqmix::gated_delta_rule_step(t[0], t[1], t[2], t[3], t[4], state, o, new_state, opt);
+        if (fn == "kda_step") seqmix::kda_step(t[0], t[1], t[2], t[3], t[4], state, o, new_state, opt);
+        if (fn == "gated_delta_rule2_step")
+            seqmix::gated_delta_rule2_step(t[0], t[1], t[2], t[3], t[4], t[5], state, o, new_state, opt);
+        if (fn == "rwkv7_step") seqmix::rwkv7_step(t[0], t[1], t[2], t[3], t[4], t[5], state, o, new_state, ropt);
+    }
+    std::string error() const {
+        return error_of([this] { call(); });
+    }
+    std::string prefix() const { return "seqmix::" + fn + ": "; }
+};
+
+class DplrValidation : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(DplrValidation, ValidArgumentsRun) {
+    DplrArgs a(GetParam());
+    EXPECT_NO_THROW(a.call());
+    DplrArgs b(GetParam());
+    b.opt.qk_l2norm = true;
+    EXPECT_NO_THROW(b.call());
+}
+
+TEST_P(DplrValidation, EveryInputShapeChecked) {
+    const DplrArgs ref(GetParam());
+    for (const std::string &n : ref.names) {
+        SCOPED_TRACE(n);
+        DplrArgs a(GetParam());
+        Tensor &t = a[n];
+        std::vector<int64_t> shape = t.shape;
+        shape.back() += 1;  // one more element in the last dim, on a buffer that has room for it
+        t = Tensor::contiguous(a.spare.data(), shape);
+        // The first tensor to use a symbol binds it, so the message may name a later tensor
+        // (q's K read as 17 makes k the mismatch); every case is a shape error of this function.
+        EXPECT_THAT(a.error(), AllOf(StartsWith(a.prefix()), HasSubstr(" has shape "), HasSubstr("expected")));
+    }
+}
+
+TEST_P(DplrValidation, WrongRank) {
+    DplrArgs a(GetParam());
+    const std::string last = a.names.back();  // beta, w or b
+    Tensor &t = a[last];
+    std::vector<int64_t> shape = t.shape;
+    shape.push_back(1);
+    t = Tensor::contiguous(t.data, DType::f32, shape);
+    EXPECT_THAT(a.error(), AllOf(StartsWith(a.prefix()), HasSubstr(last + " has rank ")));
+}
+
+TEST_P(DplrValidation, WrongDtypeStrideNull) {
+    DplrArgs a(GetParam());
+    a[a.names[3]] = with_dtype(a[a.names[3]], DType::f16);
+    EXPECT_THAT(a.error(), StartsWith(a.prefix() + a.names[3] + " has dtype f16, expected f32"));
+    DplrArgs b(GetParam());
+    Tensor &k = b["k"];
+    std::vector<int64_t> st = k.strides;
+    st.back() = 2;
+    k = with_strides(k, st);
+    EXPECT_THAT(b.error(), StartsWith(b.prefix() + "k has stride 2 in its last dimension, expected 1 (contiguous)"));
+    DplrArgs c(GetParam());
+    c[c.names.back()].data = nullptr;
+    EXPECT_THAT(c.error(), StartsWith(c.prefix() + c.names.back() + " is null"));
+    DplrArgs d(GetParam());
+    d.o.data = nullptr;
+    EXPECT_THAT(d.error(), StartsWith(d.prefix() + "o is null"));
+}
+
+TEST_P(DplrValidation, OutputsMayNotOverlap) {
+    DplrArgs a(GetParam());
+    a.o = Tensor::contiguous(a.data[0].data(), a.o.shape);  // o aliases the first input
+    EXPECT_THAT(a.error(), StartsWith(a.prefix() + "o overlaps " + a.names[0]));
+    DplrArgs b(GetParam());
+    if (b.step) {
+        b.new_state = b.state;
+        EXPECT_THAT(b.error(), StartsWith(b.prefix() + "new_state overlaps state"));
+    } else {
+        b.ht = *b.h0;
+        EXPECT_THAT(b.error(), StartsWith(b.prefix() + "final_state overlaps initial_state"));
+    }
+}
+
+TEST_P(DplrValidation, MixedDevicesAndBadScale) {
+    DplrArgs a(GetParam());
+    a["k"] = on_cuda(a["k"]);
+    EXPECT_THAT(a.error(), StartsWith(a.prefix() + "k is on cuda:0 but " + a.names[0] + " is on cpu"));
+    DplrArgs b(GetParam());
+    b.opt.scale = b.ropt.scale = std::nanf("");
+    EXPECT_THAT(b.error(), AllOf(StartsWith(b.prefix()), HasSubstr("options.scale")));
+    DplrArgs c(GetParam());
+    c.opt.variant = c.ropt.variant = "x86-64-avx2/nonexistent";
+    EXPECT_THAT(c.error(), AllOf(StartsWith(c.prefix()), HasSubstr("options.variant"), HasSubstr("not built")));
+}
+
+// A rejected call writes nothing.
+TEST_P(DplrValidation, RejectedCallLeavesOutputsAlone) {
+    DplrArgs a(GetParam());
+    a["k"].shape.back() = 12;
+    std::fill(a.od.begin(), a.od.end(), 7.0f);
+    std::fill(a.nd.begin(), a.nd.end(), 7.0f);
+    a.error();
+    EXPECT_EQ(a.od, std::vector<float>(a.od.size(), 7.0f));
+    EXPECT_EQ(a.nd, std::vector<float>(a.nd.size(), 7.0f));
+}
+
+INSTANTIATE_TEST_SUITE_P(Mixers, DplrValidation,
+                         ::testing::Values("delta_rule", "gated_delta_rule", "kda", "gated_delta_rule2", "rwkv7",
+                                           "delta_rule_step", "gated_delta_rule_step", "kda_step",
+                                           "gated_delta_rule2_step", "rwkv7_step"));
+
 }  // namespace
 }  // namespace seqmix::test

@@ -44,6 +44,24 @@ using ssd_bidirectional_fn = int(const void *, halide_buffer_t *x, halide_buffer
                                  halide_buffer_t *Cm_b, halide_buffer_t *A, halide_buffer_t *Dskip,
                                  halide_buffer_t *dt_bias, int32_t dt_softplus, halide_buffer_t *y);
 
+// The delta-rule mixers and RWKV-7 (generators/delta.cpp): inputs in the API's order, then the
+// state, scale, qk_l2norm (delta rules), then the outputs o and final_state / new_state.
+using B_ = halide_buffer_t;
+using delta_rule_fn = int(const void *, B_ *q, B_ *k, B_ *v, B_ *beta, B_ *initial_state, float scale, bool qk_l2norm,
+                          B_ *o, B_ *final_state);
+using gated_delta_rule_fn = int(const void *, B_ *q, B_ *k, B_ *v, B_ *g, B_ *beta, B_ *initial_state, float scale,
+                                bool qk_l2norm, B_ *o, B_ *final_state);
+using kda_fn = gated_delta_rule_fn;
+using gated_delta_rule2_fn = int(const void *, B_ *q, B_ *k, B_ *v, B_ *g, B_ *b, B_ *w, B_ *initial_state,
+                                 float scale, bool qk_l2norm, B_ *o, B_ *final_state);
+using rwkv7_fn = int(const void *, B_ *r, B_ *w, B_ *k, B_ *v, B_ *a, B_ *b, B_ *initial_state, float scale, B_ *o,
+                     B_ *final_state);
+using delta_rule_step_fn = delta_rule_fn;
+using gated_delta_rule_step_fn = gated_delta_rule_fn;
+using kda_step_fn = gated_delta_rule_fn;
+using gated_delta_rule2_step_fn = gated_delta_rule2_fn;
+using rwkv7_step_fn = rwkv7_fn;
+
 using AnyFn = void (*)();
 
 struct VariantEntry {

@@ -144,6 +144,64 @@ SEQMIX_API void retention_step(const Tensor &q, const Tensor &k, const Tensor &v
 SEQMIX_API void simple_gla_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g,
                                 const Tensor &state, const Tensor &o, const Tensor &new_state,
                                 const RecurrenceOptions &options = {});
+// ---- delta-rule mixers and RWKV-7 (diagonal-plus-rank-one recurrences) ------------------------
+// MIXERS.md, "Linear recurrences"; state S [K,V] per head, o_t = scale * S_t^T q_t:
+//   delta_rule         S_t = (I - beta_t k_t k_t^T) S_{t-1} + beta_t k_t v_t^T
+//   gated_delta_rule   S_t = exp(g_t) (I - beta_t k_t k_t^T) S_{t-1} + beta_t k_t v_t^T
+//   kda                S_t = (I - beta_t k_t k_t^T) Diag(exp(g_t)) S_{t-1} + beta_t k_t v_t^T
+//   gated_delta_rule2  S_t = (I - k_t (b_t * k_t)^T) Diag(exp(g_t)) S_{t-1} + k_t (w_t * v_t)^T
+// q, k [B,T,H,K], v [B,T,H,V], beta [B,T,H] (in (0,1)), g: [B,T,H] (gated_delta_rule) or [B,T,H,K]
+// (kda, gated_delta_rule2) log gates <= 0, erase gate b [B,T,H,K], write gate w [B,T,H,V]
+// -> o [B,T,H,V]; initial_state, final_state [B,H,K,V] (optional).
+// The chunked kernels use the WY / UT-transform form; the _step forms take one token ([B,H,*]
+// tensors, g [B,H] or [B,H,K], beta [B,H]) and a state [B,H,K,V] -> o [B,H,V], new_state
+// [B,H,K,V] (state and new_state must not overlap).
+struct DeltaRuleOptions : CallOptions {
+    std::optional<float> scale;  // default 1/sqrt(K)
+    bool qk_l2norm = false;      // normalise q and k inside the kernel: x / sqrt(sum x^2 + 1e-6)
+};
+SEQMIX_API void delta_rule(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &beta, const Tensor &o,
+                           const std::optional<Tensor> &initial_state = std::nullopt,
+                           const std::optional<Tensor> &final_state = std::nullopt,
+                           const DeltaRuleOptions &options = {});
+SEQMIX_API void gated_delta_rule(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g,
+                                 const Tensor &beta, const Tensor &o,
+                                 const std::optional<Tensor> &initial_state = std::nullopt,
+                                 const std::optional<Tensor> &final_state = std::nullopt,
+                                 const DeltaRuleOptions &options = {});
+SEQMIX_API void kda(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &beta,
+                    const Tensor &o, const std::optional<Tensor> &initial_state = std::nullopt,
+                    const std::optional<Tensor> &final_state = std::nullopt, const DeltaRuleOptions &options = {});
+SEQMIX_API void gated_delta_rule2(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &b,
+                                  const Tensor &w, const Tensor &o,
+                                  const std::optional<Tensor> &initial_state = std::nullopt,
+                                  const std::optional<Tensor> &final_state = std::nullopt,
+                                  const DeltaRuleOptions &options = {});
+SEQMIX_API void delta_rule_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &beta,
+                                const Tensor &state, const Tensor &o, const Tensor &new_state,
+                                const DeltaRuleOptions &options = {});
+SEQMIX_API void gated_delta_rule_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g,
+                                      const Tensor &beta, const Tensor &state, const Tensor &o,
+                                      const Tensor &new_state, const DeltaRuleOptions &options = {});
+SEQMIX_API void kda_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &beta,
+                         const Tensor &state, const Tensor &o, const Tensor &new_state,
+                         const DeltaRuleOptions &options = {});
+SEQMIX_API void gated_delta_rule2_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g,
+                                       const Tensor &b, const Tensor &w, const Tensor &state, const Tensor &o,
+                                       const Tensor &new_state, const DeltaRuleOptions &options = {});
+
+// RWKV-7 in the [K,V] state convention: S_t = Diag(exp(w_t)) S_{t-1} + b_t (a_t^T S_{t-1}) + k_t v_t^T,
+// o_t = scale * S_t^T r_t. r, w (log decay < 0), k, a, b [B,T,H,K], v [B,T,H,V] -> o [B,T,H,V];
+// step: [B,H,*] tensors and state [B,H,K,V].
+struct Rwkv7Options : CallOptions {
+    std::optional<float> scale;  // default 1
+};
+SEQMIX_API void rwkv7(const Tensor &r, const Tensor &w, const Tensor &k, const Tensor &v, const Tensor &a,
+                      const Tensor &b, const Tensor &o, const std::optional<Tensor> &initial_state = std::nullopt,
+                      const std::optional<Tensor> &final_state = std::nullopt, const Rwkv7Options &options = {});
+SEQMIX_API void rwkv7_step(const Tensor &r, const Tensor &w, const Tensor &k, const Tensor &v, const Tensor &a,
+                           const Tensor &b, const Tensor &state, const Tensor &o, const Tensor &new_state,
+                           const Rwkv7Options &options = {});
 
 // ---- Mamba-2 SSD (state-space duality), its decode step and the bidirectional (Hydra) form ---
 // x [B,T,H,P], dt [B,T,H], A [H] (negative), Bm, Cm [B,T,G,N] (head h uses group h / (H/G),

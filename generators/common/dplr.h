@@ -1,0 +1,253 @@
+// The diagonal-plus-rank-one (DPLR) linear recurrence shared by the delta-rule mixers and RWKV-7
+// (MIXERS.md, "Linear recurrences"): per head, with the state S [K,V],
+//   S_t = D_t S_{t-1} + alpha_t (a_t^T S_{t-1}) + k_t vin_t^T,   o_t = scale * S_t^T q_t,
+//   D_t = Diag(exp(g_t)) (g per channel, or one scalar per token: `scalar_decay`).
+// Each mixer is a thin Generator that defines q, k, alpha, a, vin and g as Funcs of
+// (x, t, h, b) and calls one of the two blocks below:
+//   delta_rule         D = I,              alpha = k, a = -beta k,                  vin = beta v
+//   gated_delta_rule   D = exp(g) I,       alpha = k, a = -beta exp(g) k,           vin = beta v
+//   kda                D = Diag(exp(g)),   alpha = k, a = -beta (exp(g) * k),       vin = beta v
+//   gated_delta_rule2  D = Diag(exp(g)),   alpha = k, a = -(exp(g) * b * k),        vin = w * v
+//   rwkv7              D = Diag(exp(w)),   alpha = b, a = a,                         vin = v, q = r
+//
+// Chunked form (WY / UT transform; no per-token loop). For a chunk of C tokens entering with
+// state S_0, G_i the inclusive cumulative log-decay inside the chunk (per channel, G_0 = 0 before
+// the first token) and u_i = a_i^T S_{i-1} (a V-vector), unrolling the recurrence gives
+//   S_i = Gam_i S_0 + sum_{j <= i} (Gam_i / Gam_j) (alpha_j u_j^T + k_j vin_j^T)
+//   u_i = (Gam_{i-1} a_i)^T S_0 + sum_{j < i} a_i^T (Gam_{i-1} / Gam_j) (alpha_j u_j^T + k_j vin_j^T)
+// so (I - L) U = Bg S_0 + Lk Vin, with the strictly lower-triangular
+//   L[i,j] = a_i^T (Gam_{i-1}/Gam_j) alpha_j,   Lk[i,j] = a_i^T (Gam_{i-1}/Gam_j) k_j,   Bg_i = Gam_{i-1} a_i.
+// Forward substitution over the rows, in order (the UT transform; W = (I - L)^-1 Bg without
+// forming the inverse, which costs the same per chunk and saves the two products with it):
+//   W_i  = Bg_i + sum_{j<i} L[i,j] W_j                                   (wy_w,  C x K)
+//   U0_i = sum_{j<i} Lk[i,j] vin_j + sum_{j<i} L[i,j] U0_j                (wy_u0, C x V)
+// so that U = W S_0 + U0. With Aa_j = (Gam_C/Gam_j) alpha_j, Kd_j = (Gam_C/Gam_j) k_j:
+//   S_{c+1} = M_c S_c + kv_c,   M_c = Diag(Gam_C) + Aa^T W (K x K),   kv_c = Aa^T U0 + Kd^T Vin
+// (mmat and kv: per chunk, in parallel; state: sequential over chunks, a K x K by K x V product
+// each; M_c and kv_c are also what a sequence-parallel scan over chunks needs), and
+//   o_i = scale [ (Gam_i q_i)^T S_c + sum_{j<=i} (q_i^T (Gam_i/Gam_j) alpha_j) u_j
+//                                  + sum_{j<=i} (q_i^T (Gam_i/Gam_j) k_j) vin_j ].
+// Every exponent is a difference G_a - G_b <= 0 (clamped at 0 where the masked upper triangle
+// would make it positive), so gates near 0 stay finite. With per-channel decay the four C x C
+// products need one exp per (i, j, kd) inside the reduction; with scalar decay they are plain dot
+// products times one exp per (i, j).
+// Padded tokens past T have every input 0 (decay exp(0) = 1, no update): the state is unchanged.
+//
+// Stages (Funcs named as the schedules name them; dimensions innermost first, chunk-indexed
+// stages (x, i, c, h, b) with t = c * C + i; C x C stages (j, i, c, h, b), j the key/column):
+//   q_pad k_pad alpha_pad a_pad vin_pad g_pad init -> gcum -> bg, g_col, alpha_col, k_col
+//   -> l_aa, l_ak -> wy_w, wy_u0
+//   -> alpha_state, k_state -> mmat, kv -> state -> u, q_inter, l_qa, l_qk -> o_inter, o_intra
+//   -> o, final_state.
+// When alpha is k (the four delta-rule mixers), k_col is alpha_col, l_ak is l_aa and l_qk is l_qa (pure aliases the
+// schedule leaves inline), and the alpha and k terms of kv and o_intra are merged.
+#pragma once
+
+#include "Halide.h"
+
+#include <vector>
+
+namespace seqmix::dplr {
+
+using Halide::Expr;
+using Halide::Func;
+using Halide::RDom;
+using Halide::Var;
+
+// What a mixer hands to the blocks: Funcs of (x, t, h, b) for the chunked form and of (x, h, b)
+// for the step form; g has a channel dimension x in both cases (ignored with scalar_decay).
+struct Recurrence {
+    Func q, k, alpha, a, vin, g;
+    bool alpha_is_k = false;
+    bool scalar_decay = false;
+};
+
+class Chunked {
+public:
+    Var kd{"kd"}, vd{"vd"}, kd2{"kd2"}, t{"t"}, i{"i"}, j{"j"}, c{"c"}, h{"h"}, b{"b"};
+    Func q_pad{"q_pad"}, k_pad{"k_pad"}, alpha_pad{"alpha_pad"}, a_pad{"a_pad"}, vin_pad{"vin_pad"}, g_pad{"g_pad"};
+    Func init{"init"}, gcum{"gcum"}, glast{"glast"}, bg{"bg"}, l_aa{"l_aa"}, l_ak{"l_ak"};
+    Func alpha_col{"alpha_col"}, k_col{"k_col"}, g_col{"g_col"};
+    Func wy_w{"wy_w"}, wy_u0{"wy_u0"}, alpha_state{"alpha_state"}, k_state{"k_state"}, mmat{"mmat"}, kv{"kv"};
+    Func state{"state"}, u{"u"}, q_inter{"q_inter"}, l_qa{"l_qa"}, l_qk{"l_qk"}, o_inter{"o_inter"}, o_intra{"o_intra"};
+
+    // Defines every stage; the generator then sets o(vd, h, t, b) = o_at(...) and
+    // final_state(vd, kd, h, b) = final_state_at(...). T, K: the sequence length and key dim;
+    // initial(vd, kd, h, b) the entering state; C the chunk length (the schedule's param).
+    void define(const Recurrence &r, Func initial, Expr scale, Expr T, Expr K, int C) {
+        auto pad = [&](Func &dst, const Func &src, Var x) {
+            dst(x, t, h, b) = Halide::select(t < T, src(x, Halide::clamp(t, 0, T - 1), h, b), 0.0f);
+        };
+        pad(q_pad, r.q, kd);
+        pad(k_pad, r.k, kd);
+        pad(alpha_pad, r.alpha, kd);
+        pad(a_pad, r.a, kd);
+        pad(vin_pad, r.vin, vd);
+        pad(g_pad, r.g, kd);
+        init(vd, kd, h, b) = initial(vd, kd, h, b);
+
+        Expr nc = (T + C - 1) / C;
+        Expr tc = c * C + i, tj = c * C + j;
+
+        // G(x, i): inclusive cumulative log-decay; Gp(x, i) = G(x, i - 1), 0 before the chunk.
+        gcum(kd, i, c, h, b) = g_pad(kd, c * C + i, h, b);
+        RDom ri(1, C - 1, "ri");
+        gcum(kd, ri, c, h, b) += gcum(kd, ri - 1, c, h, b);
+        auto ch = [&](Expr x) { return r.scalar_decay ? Expr(0) : x; };
+        auto G = [&](Expr x, Expr pos) { return gcum(ch(x), pos, c, h, b); };
+        // The column (key-side) operands of the C x C products, chunk-indexed (x, j, c, h, b) so
+        // that a schedule can store them j-innermost and vectorise the products over j.
+        g_col(kd, j, c, h, b) = gcum(kd, j, c, h, b);
+        alpha_col(kd, j, c, h, b) = alpha_pad(kd, tj, h, b);
+        if (r.alpha_is_k) {
+            k_col(kd, j, c, h, b) = alpha_col(kd, j, c, h, b);
+        } else {
+            k_col(kd, j, c, h, b) = k_pad(kd, tj, h, b);
+        }
+        auto Gcol = [&](Expr x, Expr pos) { return g_col(ch(x), pos, c, h, b); };
+        auto Gp = [&](Expr x, Expr pos) {
+            return Halide::select(pos > 0, gcum(ch(x), Halide::max(pos - 1, 0), c, h, b), 0.0f);
+        };
+        glast(kd, c, h, b) = gcum(ch(kd), C - 1, c, h, b);
+
+        bg(kd, i, c, h, b) = a_pad(kd, tc, h, b) * Halide::exp(Gp(kd, i));
+
+        // The C x C products; the decay exp(min(G_row - G_j, 0)) is inside the kd sum per
+        // channel, outside it (one scalar) for scalar decay.
+        RDom rk(0, K, "rk");
+        auto decay = [&](Expr x, Expr grow) { return Halide::exp(Halide::min(grow - Gcol(x, j), 0.0f)); };
+        auto product = [&](Func &f, const Func &row, const Func &col, Expr grow_k, bool with_scale) {
+            Expr x = row(rk, tc, h, b) * col(rk, j, c, h, b);
+            if (with_scale) x = scale * x;
+            f(j, i, c, h, b) = 0.0f;
+            f(j, i, c, h, b) += r.scalar_decay ? x : x * decay(rk, grow_k);
+        };
+        // For scalar decay the exp factor, applied where the product is read.
+        auto lower = [&](const Func &f, Expr col, Expr row, bool inclusive) {
+            Expr e = Halide::exp(Halide::min((inclusive ? G(0, row) : Gp(0, row)) - Gcol(0, col), 0.0f));
+            return r.scalar_decay ? f(col, row, c, h, b) * e : f(col, row, c, h, b);
+        };
+        product(l_aa, a_pad, alpha_col, Gp(rk, i), false);
+        if (r.alpha_is_k) {
+            l_ak(j, i, c, h, b) = l_aa(j, i, c, h, b);
+        } else {
+            product(l_ak, a_pad, k_col, Gp(rk, i), false);
+        }
+
+        // Forward substitution, row r.y after every row r.x < r.y.
+        RDom rs(0, C, 0, C, "rs");
+        rs.where(rs.x < rs.y);
+        wy_w(kd, i, c, h, b) = bg(kd, i, c, h, b);
+        wy_w(kd, rs.y, c, h, b) += lower(l_aa, rs.x, rs.y, false) * wy_w(kd, rs.x, c, h, b);
+        wy_u0(vd, i, c, h, b) = 0.0f;
+        wy_u0(vd, rs.y, c, h, b) += lower(l_ak, rs.x, rs.y, false) * vin_pad(vd, c * C + rs.x, h, b) +
+                                    lower(l_aa, rs.x, rs.y, false) * wy_u0(vd, rs.x, c, h, b);
+
+        // Chunk transition M_c and contribution kv_c.
+        alpha_state(kd, j, c, h, b) = alpha_pad(kd, tj, h, b) * Halide::exp(glast(kd, c, h, b) - G(kd, j));
+        k_state(kd, j, c, h, b) = k_pad(kd, tj, h, b) * Halide::exp(glast(kd, c, h, b) - G(kd, j));
+        RDom rj(0, C, "rj");
+        mmat(kd2, kd, c, h, b) = Halide::select(kd == kd2, Halide::exp(glast(kd, c, h, b)), 0.0f);
+        mmat(kd2, kd, c, h, b) += alpha_state(kd, rj, c, h, b) * wy_w(kd2, rj, c, h, b);
+        Expr vin_j = vin_pad(vd, c * C + rj, h, b);
+        kv(vd, kd, c, h, b) = 0.0f;
+        if (r.alpha_is_k) {
+            kv(vd, kd, c, h, b) += k_state(kd, rj, c, h, b) * (wy_u0(vd, rj, c, h, b) + vin_j);
+        } else {
+            kv(vd, kd, c, h, b) += alpha_state(kd, rj, c, h, b) * wy_u0(vd, rj, c, h, b) + k_state(kd, rj, c, h, b) * vin_j;
+        }
+
+        // state(c) enters chunk c, c in [0, nc]: state(c + 1) = M_c state(c) + kv_c. The K x K
+        // product is one RDom (kd2 innermost, then the output row kd, then the chunk), since the
+        // rows of state(c) must all be final before chunk c + 1 reads them.
+        state(vd, kd, c, h, b) = Halide::select(c == 0, init(vd, kd, h, b), kv(vd, kd, Halide::max(c - 1, 0), h, b));
+        RDom rm(0, K, 0, K, 1, nc, "rm");
+        state(vd, rm.y, rm.z, h, b) += mmat(rm.x, rm.y, rm.z - 1, h, b) * state(vd, rm.x, rm.z - 1, h, b);
+
+        // u = W S_c + U0.
+        u(vd, i, c, h, b) = wy_u0(vd, i, c, h, b);
+        u(vd, i, c, h, b) += wy_w(rk, i, c, h, b) * state(vd, rk, c, h, b);
+
+        // Outputs.
+        q_inter(kd, i, c, h, b) = scale * q_pad(kd, tc, h, b) * Halide::exp(G(kd, i));
+        o_inter(vd, i, c, h, b) = 0.0f;
+        o_inter(vd, i, c, h, b) += q_inter(rk, i, c, h, b) * state(vd, rk, c, h, b);
+        product(l_qa, q_pad, alpha_col, G(rk, i), true);
+        if (r.alpha_is_k) {
+            l_qk(j, i, c, h, b) = l_qa(j, i, c, h, b);
+        } else {
+            product(l_qk, q_pad, k_col, G(rk, i), true);
+        }
+        Expr uj = u(vd, rj, c, h, b);
+        Expr term = r.alpha_is_k ? lower(l_qa, rj, i, true) * (uj + vin_j)
+                                 : lower(l_qa, rj, i, true) * uj + lower(l_qk, rj, i, true) * vin_j;
+        o_intra(vd, i, c, h, b) = 0.0f;
+        o_intra(vd, i, c, h, b) += Halide::select(rj <= i, term, 0.0f);
+
+        C_ = C;
+        nc_ = nc;
+    }
+
+    // The outputs, for the generator's o(vd, h, t, b) and final_state(vd, kd, h, b).
+    Expr o_at(Expr x, Expr hh, Expr tt, Expr bb) const {
+        return o_inter(x, tt % C_, tt / C_, hh, bb) + o_intra(x, tt % C_, tt / C_, hh, bb);
+    }
+    Expr final_state_at(Expr x, Expr k, Expr hh, Expr bb) const {
+        return state(x, k, nc_, hh, bb);
+    }
+
+    std::vector<Func> funcs() const {
+        return {q_pad, k_pad, alpha_pad, a_pad, vin_pad, g_pad, init, gcum, glast, bg, alpha_col, k_col, g_col, l_aa, l_ak, wy_w, wy_u0,
+                alpha_state, k_state, mmat, kv, state, u, q_inter, l_qa, l_qk, o_inter, o_intra};
+    }
+
+private:
+    int C_ = 1;
+    Expr nc_;
+};
+
+// Step form, one token per (h, b): with the state S [K,V] read once per (h, b),
+//   ua = a^T S (V),   S' = exp(g) * S + alpha ua^T + k vin^T,   o = scale * S'^T q.
+// Stages: ua -> updated -> o_sum; the generator sets o = scale * o_sum and new_state = updated.
+class Step {
+public:
+    Var kd{"kd"}, vd{"vd"}, h{"h"}, b{"b"};
+    Func ua{"ua"}, updated{"updated"}, o_sum{"o_sum"};
+
+    void define(const Recurrence &r, Func state, Expr K) {
+        RDom rk(0, K, "rk");
+        ua(vd, h, b) = 0.0f;
+        ua(vd, h, b) += r.a(rk, h, b) * state(vd, rk, h, b);
+        Expr decay = Halide::exp(r.g(r.scalar_decay ? Expr(0) : Expr(kd), h, b));
+        updated(vd, kd, h, b) = decay * state(vd, kd, h, b) + r.alpha(kd, h, b) * ua(vd, h, b) + r.k(kd, h, b) * r.vin(vd, h, b);
+        o_sum(vd, h, b) = 0.0f;
+        o_sum(vd, h, b) += r.q(rk, h, b) * updated(vd, rk, h, b);
+    }
+
+    std::vector<Func> funcs() const {
+        return {ua, updated, o_sum};
+    }
+};
+
+// fla's l2norm (use_qk_l2norm_in_kernel): x / sqrt(sum x^2 + 1e-6) over the key dim, applied
+// when `enable` holds. ss(rest...) is the sum of squares (a named reduction), x(kd, rest...).
+inline Func l2_normalised(Func &ss, const Func &x, Expr K, Expr enable, const std::vector<Var> &rest) {
+    RDom rk(0, K, "rk");
+    std::vector<Expr> at_rk{rk}, at_kd;
+    Var kd("kd");
+    at_kd.push_back(kd);
+    std::vector<Var> lhs{kd};
+    for (const Var &v : rest) {
+        at_rk.push_back(v);
+        at_kd.push_back(v);
+        lhs.push_back(v);
+    }
+    std::vector<Expr> rest_e(rest.begin(), rest.end());
+    ss(rest) = 0.0f;
+    ss(rest_e) += x(at_rk) * x(at_rk);
+    Func out(ss.name() + "_n");
+    out(lhs) = Halide::select(enable, x(at_kd) / Halide::sqrt(ss(rest_e) + 1e-6f), x(at_kd));
+    return out;
+}
+
+}  // namespace seqmix::dplr
