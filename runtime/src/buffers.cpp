@@ -13,6 +13,7 @@ namespace seqmix::detail {
 
 KernelBuffer::KernelBuffer(const Tensor &t, CallContext &ctx, bool is_input) : ctx_(ctx) {
     init(t.data, t.shape, t.strides, t.device, is_input);
+    if (t.dtype == DType::i32) buf_.type = halide_type_t(halide_type_int, 32);  // decode_attention's lens
 }
 
 KernelBuffer::KernelBuffer(const std::vector<int64_t> &shape, const Device &device, CallContext &ctx, bool is_input)
