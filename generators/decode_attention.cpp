@@ -10,7 +10,10 @@
 // one exact log-sum-exp combine over p gives o and lse:
 //   m = max_p lse_p,  w_p = exp(lse_p - m),  o = sum_p w_p o_p / sum_p w_p,  lse = m + log(sum_p w_p).
 // Keys past a sequence's length are skipped (RDom predicates), so ragged batches read only
-// their own cache. A query with no visible key gets o = 0, lse = -inf.
+// their own cache. A query with no visible key gets o = 0, lse = -inf. Inside the pipeline an
+// empty partition is marked by l_part == 0 and its max by the lowest finite float, never by
+// -inf: Halide compiles float math with fast-math flags, under which comparisons with infinities
+// are not reliable (seen: NaN outputs for ragged lengths).
 // Stages: qk -> m_part -> l_part, o_part -> lse_part -> m_all -> w_sum, o_acc -> o, lse.
 //
 // Halide orders dimensions innermost first: q [B,Tq,H,K] is q(kd, h, tq, b), k [B,Lmax,Hkv,K]
@@ -45,7 +48,8 @@ public:
         Expr Hkv = k.dim(1).extent(), Lmax = k.dim(2).extent();
         Expr Hg = H / Hkv;
         Expr P = (Lmax + Ls - 1) / Ls;
-        Expr neg_inf = Expr(-std::numeric_limits<float>::infinity());
+        Expr lowest = Float(32).min();  // the lowest finite float
+        Expr neg_inf = Expr(-std::numeric_limits<float>::infinity());  // only ever stored in lse
         Expr len = clamp(lens(b), 0, Lmax);
         Expr pos = len - Tq + tq;  // the query's position; keys l <= pos are visible
 
@@ -59,7 +63,7 @@ public:
         RDom rj(0, Ls, "rj");
         rj.where(p * Ls + rj <= pos);
         Expr lj = p * Ls + rj;
-        m_part(tq, g, hk, p, b) = neg_inf;
+        m_part(tq, g, hk, p, b) = lowest;
         m_part(tq, g, hk, p, b) = max(m_part(tq, g, hk, p, b), scale * qk(rj, tq, g, hk, p, b));
         Expr e = exp(scale * qk(rj, tq, g, hk, p, b) - m_part(tq, g, hk, p, b));
         l_part(tq, g, hk, p, b) = 0.0f;
@@ -67,19 +71,20 @@ public:
         o_part(vd, tq, g, hk, p, b) = 0.0f;
         o_part(vd, tq, g, hk, p, b) += e * v(vd, hk, min(lj, Lmax - 1), b);
         lse_part(tq, g, hk, p, b) = select(l_part(tq, g, hk, p, b) > 0.0f,
-                                           m_part(tq, g, hk, p, b) + log(l_part(tq, g, hk, p, b)), neg_inf);
+                                           m_part(tq, g, hk, p, b) + log(l_part(tq, g, hk, p, b)), lowest);
 
         // The exact combine over partitions (o_part / l_part is partition p's normalised output).
         RDom rp(0, P, "rp");
-        m_all(tq, g, hk, b) = neg_inf;
+        m_all(tq, g, hk, b) = lowest;
         m_all(tq, g, hk, b) = max(m_all(tq, g, hk, b), lse_part(tq, g, hk, rp, b));
         Expr lp = lse_part(tq, g, hk, rp, b);
-        Expr w = select(lp > neg_inf, exp(lp - m_all(tq, g, hk, b)), 0.0f);
+        Expr nonempty = l_part(tq, g, hk, rp, b) > 0.0f;
+        Expr w = select(nonempty, exp(lp - m_all(tq, g, hk, b)), 0.0f);
         w_sum(tq, g, hk, b) = 0.0f;
         w_sum(tq, g, hk, b) += w;
         o_acc(vd, tq, g, hk, b) = 0.0f;
         o_acc(vd, tq, g, hk, b) +=
-            select(lp > neg_inf, w / l_part(tq, g, hk, rp, b), 0.0f) * o_part(vd, tq, g, hk, rp, b);
+            select(nonempty, w / l_part(tq, g, hk, rp, b), 0.0f) * o_part(vd, tq, g, hk, rp, b);
 
         Expr ws = w_sum(tq, h % Hg, h / Hg, b);
         o(vd, h, tq, b) = select(ws > 0.0f, o_acc(vd, tq, h % Hg, h / Hg, b) / ws, 0.0f);

@@ -21,11 +21,16 @@ KernelBuffer::KernelBuffer(const std::vector<int64_t> &shape, const Device &devi
     const size_t bytes = static_cast<size_t>(shape.back()) * sizeof(float);
     void *data = nullptr;
     if (device.type == DeviceType::cpu) {
-        // Thread-local: concurrent calls on other threads never share the scratch row.
-        thread_local std::vector<float> zero_row, sink_row;
-        auto &row = is_input ? zero_row : sink_row;
-        if (row.size() < static_cast<size_t>(shape.back())) row.assign(shape.back(), 0.0f);
-        data = row.data();
+        // Thread-local: concurrent calls on other threads never share the scratch row. Rows only
+        // grow, and a grown row never frees the one it replaces: one call may hold several absent
+        // tensors of different lengths (selective_scan's Dskip [D] and z [B,D,T]), and a
+        // reallocation would leave the earlier ones dangling.
+        thread_local std::vector<std::vector<float>> zero_rows, sink_rows;
+        auto &rows = is_input ? zero_rows : sink_rows;
+        if (rows.empty() || rows.back().size() < static_cast<size_t>(shape.back())) {
+            rows.emplace_back(static_cast<size_t>(shape.back()), 0.0f);
+        }
+        data = rows.back().data();
     } else {
 #ifdef SEQMIX_HAS_CUDA
         data = is_input ? cuda::zeros(device.index, bytes) : cuda::sink(device.index, bytes);
