@@ -37,9 +37,10 @@ void causal_conv1d(const Tensor &x, const Tensor &weight, const Tensor &y, const
     check_width(c);
     c.optional_tensor("bias", bias, {"D"});
     c.optional_tensor("initial_state", initial_state, {"B", "D", "Wm1"});
+    if (initial_state) check_state_width(c, "initial_state");
     c.tensor("y", y, {"B", "T", "D"}, true);
     c.optional_tensor("final_state", final_state, {"B", "D", "Wm1"}, true);
-    if (initial_state || final_state) check_state_width(c, initial_state ? "initial_state" : "final_state");
+    if (final_state) check_state_width(c, "final_state");
     c.no_overlap();
 
     detail::Call call("seqmix::causal_conv1d", c, options);
