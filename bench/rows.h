@@ -100,5 +100,10 @@ void run_row(RowResult &row, const Context &ctx, Runner &runner, const std::func
 void attention_rows(const Context &ctx, std::vector<RowResult> &out);
 void gla_rows(const Context &ctx, std::vector<RowResult> &out);
 void gla_step_rows(const Context &ctx, std::vector<RowResult> &out);
+void causal_conv1d_rows(const Context &ctx, std::vector<RowResult> &out);
+void causal_conv1d_step_rows(const Context &ctx, std::vector<RowResult> &out);
+void selective_scan_rows(const Context &ctx, std::vector<RowResult> &out);
+void selective_scan_step_rows(const Context &ctx, std::vector<RowResult> &out);
+void decode_attention_rows(const Context &ctx, std::vector<RowResult> &out);
 
 }  // namespace seqmix::bench
