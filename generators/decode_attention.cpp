@@ -14,7 +14,7 @@
 // empty partition is marked by l_part == 0 and its max by the lowest finite float, never by
 // -inf: Halide compiles float math with fast-math flags, under which comparisons with infinities
 // are not reliable (seen: NaN outputs for ragged lengths).
-// Stages: qk -> m_part -> l_part, o_part -> lse_part -> m_all -> w_sum, o_acc -> o, lse.
+// Stages: qk_lanes -> qk -> m_part -> prob -> l_part, o_part -> lse_part -> m_all -> w_sum, o_acc -> o, lse.
 //
 // Halide orders dimensions innermost first: q [B,Tq,H,K] is q(kd, h, tq, b), k [B,Lmax,Hkv,K]
 // is k(kd, hk, l, b). Per-partition stages index (j, tq, g, hk, p, b) with key l = p * partition + j.
@@ -37,13 +37,13 @@ public:
     Output<Buffer<float, 4>> o{"o"};      // (vd, h, tq, b)
     Output<Buffer<float, 3>> lse{"lse"};  // (tq, h, b)
 
-    Var kd{"kd"}, vd{"vd"}, j{"j"}, tq{"tq"}, g{"g"}, h{"h"}, hk{"hk"}, p{"p"}, b{"b"};
-    Func qk{"qk"}, m_part{"m_part"}, l_part{"l_part"}, o_part{"o_part"}, lse_part{"lse_part"};
+    Var u{"u"}, vd{"vd"}, j{"j"}, tq{"tq"}, g{"g"}, h{"h"}, hk{"hk"}, p{"p"}, b{"b"};
+    Func qk_lanes{"qk_lanes"}, qk{"qk"}, m_part{"m_part"}, prob{"prob"}, l_part{"l_part"}, o_part{"o_part"}, lse_part{"lse_part"};
     Func m_all{"m_all"}, w_sum{"w_sum"}, o_acc{"o_acc"};
 
     void generate() {
         load_schedule("decode_attention");
-        const int Ls = param("partition");
+        const int Ls = param("partition"), lanes = param("lanes");
         Expr K = q.dim(0).extent(), H = q.dim(1).extent(), Tq = q.dim(2).extent();
         Expr Hkv = k.dim(1).extent(), Lmax = k.dim(2).extent();
         Expr Hg = H / Hkv;
@@ -53,23 +53,35 @@ public:
         Expr len = clamp(lens(b), 0, Lmax);
         Expr pos = len - Tq + tq;  // the query's position; keys l <= pos are visible
 
-        // Scores of the visible keys of partition p (others stay 0 and are masked below).
-        RDom rq(0, K, 0, Ls, "rq");
-        rq.where(p * Ls + rq.y <= pos);
-        Expr lq = p * Ls + rq.y;
+        // Scores of the visible keys of partition p (others stay 0 and are masked below). The
+        // K-dot runs as `lanes` interleaved partial sums over whole blocks of `lanes` kd (qk_lanes,
+        // lane u takes kd = u mod lanes: dense vector loads on a CPU; a GPU uses lanes = 1), then
+        // qk adds the lanes (update 0) and the kd past the last whole block (update 1). No index
+        // is clamped, so the loads stay dense.
+        Expr Kb = K / lanes * lanes;
+        Expr lk = min(p * Ls + j, Lmax - 1);
+        RDom rk(0, K / lanes, "rk");
+        rk.where(p * Ls + j <= pos);
+        qk_lanes(u, j, tq, g, hk, p, b) = 0.0f;
+        qk_lanes(u, j, tq, g, hk, p, b) += q(rk * lanes + u, hk * Hg + g, tq, b) * k(rk * lanes + u, hk, lk, b);
+        RDom ru(0, lanes, "ru");
         qk(j, tq, g, hk, p, b) = 0.0f;
-        qk(rq.y, tq, g, hk, p, b) += q(rq.x, hk * Hg + g, tq, b) * k(rq.x, hk, min(lq, Lmax - 1), b);
+        qk(j, tq, g, hk, p, b) += qk_lanes(ru, j, tq, g, hk, p, b);
+        RDom rt(Kb, K - Kb, "rt");
+        rt.where(p * Ls + j <= pos);
+        qk(j, tq, g, hk, p, b) += q(rt, hk * Hg + g, tq, b) * k(rt, hk, lk, b);
 
         RDom rj(0, Ls, "rj");
         rj.where(p * Ls + rj <= pos);
         Expr lj = p * Ls + rj;
         m_part(tq, g, hk, p, b) = lowest;
         m_part(tq, g, hk, p, b) = max(m_part(tq, g, hk, p, b), scale * qk(rj, tq, g, hk, p, b));
-        Expr e = exp(scale * qk(rj, tq, g, hk, p, b) - m_part(tq, g, hk, p, b));
+        // Unnormalised probabilities of the visible keys (0 elsewhere), computed once for l_part and o_part.
+        prob(j, tq, g, hk, p, b) = select(p * Ls + j <= pos, exp(scale * qk(j, tq, g, hk, p, b) - m_part(tq, g, hk, p, b)), 0.0f);
         l_part(tq, g, hk, p, b) = 0.0f;
-        l_part(tq, g, hk, p, b) += e;
+        l_part(tq, g, hk, p, b) += prob(rj, tq, g, hk, p, b);
         o_part(vd, tq, g, hk, p, b) = 0.0f;
-        o_part(vd, tq, g, hk, p, b) += e * v(vd, hk, min(lj, Lmax - 1), b);
+        o_part(vd, tq, g, hk, p, b) += prob(rj, tq, g, hk, p, b) * v(vd, hk, min(lj, Lmax - 1), b);
         lse_part(tq, g, hk, p, b) = select(l_part(tq, g, hk, p, b) > 0.0f,
                                            m_part(tq, g, hk, p, b) + log(l_part(tq, g, hk, p, b)), lowest);
 
@@ -100,7 +112,7 @@ public:
     }
 
     void schedule() {
-        apply_schedule({qk, m_part, l_part, o_part, lse_part, m_all, w_sum, o_acc, o, lse});
+        apply_schedule({qk_lanes, qk, m_part, prob, l_part, o_part, lse_part, m_all, w_sum, o_acc, o, lse});
     }
 
 protected:
