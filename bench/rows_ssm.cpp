@@ -273,7 +273,7 @@ void decode_attention_rows(const Context &ctx, std::vector<RowResult> &out) {
     } else if (ctx.device.type == DeviceType::cuda) {
         shapes = {{64, 1, 4096, 32, 8, 128, 128}, {64, 1, 16384, 32, 8, 128, 128}, {8, 1, 65536, 32, 8, 128, 128}};
     } else {
-        shapes = {{4, 1, 4096, 32, 8, 128, 128}};
+        shapes = {{4, 1, 4096, 32, 8, 128, 128}, {1, 1, 65536, 32, 8, 128, 128}};
     }
     for (const Shape &s : shapes) {
         const int64_t Tq = s.T, L = s.S;
