@@ -8,7 +8,8 @@
 //      with dtcum the within-chunk cumulative dt, so the chunk's cumulative decay is exp(A dtcum);
 //      every exponent is A times a non-negative sum, <= 0: no overflow for any dt;
 //   2. a short sequential pass over chunk boundaries: hc(c+1) = exp(A dtsum(c)) hc(c) + hlast(c),
-//      hc(0) = initial_state, final_state = hc(nc);
+//      hc(0) = initial_state, final_state = hc(nc) (or, with the param final_from_scan, the
+//      rescanned state at the end of the last chunk);
 //   3. the fix-up: every chunk rescanned from its true entering state hc(c) (chunks in parallel),
 //      y from the rescanned states.
 // Padded positions past T have dt = 0 (decay 1, no input): the state passes through unchanged.
@@ -92,13 +93,18 @@ public:
         RDom ri1(1, C - 1, "ri1");
         dtcum(ri1, c, d, b) += dtcum(ri1 - 1, c, d, b);
         RDom ri(0, C, "ri");
+        ri.where(c * C + ri < T);  // the last chunk's padding adds nothing: skip it
         Expr tr = c * C + ri;
         hlast(n, c, d, b) = 0.0f;
         hlast(n, c, d, b) += exp(A(n, d) * (dtcum(C - 1, c, d, b) - dtcum(ri, c, d, b))) * xdt(tr, d, b) * bm(n, tr, d, b);
 
-        // 2. Chunk boundaries, sequentially: hc(c) is the state entering chunk c.
+        // 2. Chunk boundaries, sequentially: hc(c) is the state entering chunk c. With
+        //    `final_from_scan`, the final state is read from the rescan of the last chunk (step 3)
+        //    and hc stops at nc - 1: then a single chunk (T <= chunk) needs no step 1 at all, for
+        //    schedules that keep a channel's whole rescan (CPU). Otherwise hc runs to nc.
+        const bool final_from_scan = param("final_from_scan") != 0;
         hc(n, c, d, b) = initial_state(n, d, b);
-        RDom rc(1, nc, "rc");
+        RDom rc(1, final_from_scan ? nc - 1 : nc, "rc");
         hc(n, rc, d, b) = exp(A(n, d) * dtcum(C - 1, rc - 1, d, b)) * hc(n, rc - 1, d, b) + hlast(n, rc - 1, d, b);
 
         // 3. Each chunk rescanned from hc(c); position ri reads its predecessor (hc at ri == 0).
@@ -110,7 +116,11 @@ public:
         y_sum(i, c, d, b) = 0.0f;
         y_sum(i, c, d, b) += cm(rn, c * C + i, d, b) * hs(rn, i, c, d, b);
         y(t, d, b) = (y_sum(t % C, t / C, d, b) + Dskip(d) * x(t, d, b)) * silu_gate(z(t, d, b), has_z);
-        final_state(n, d, b) = hc(n, nc, d, b);
+        if (final_from_scan) {
+            final_state(n, d, b) = hs(n, T - 1 - (nc - 1) * C, nc - 1, d, b);
+        } else {
+            final_state(n, d, b) = hc(n, nc, d, b);
+        }
 
         x.set_estimates({{0, 2048}, {0, 1536}, {0, 2}});
         delta.set_estimates({{0, 2048}, {0, 1536}, {0, 2}});
