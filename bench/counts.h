@@ -78,6 +78,23 @@ inline double gla_step_flops(const Shape &s) {
     return 5.0 * double(s.B) * double(s.H) * double(s.K) * double(s.V);
 }
 
+// The scalar-decay family (linear_attn, retention, simple_gla), chunked: the same four products
+// as GLA at the same reference chunk 64 (q S, k^T v, causal q k^T, attn v); the scalar gates'
+// exponentials and cumsums are not counted.
+inline double scalar_decay_flops(const Shape &s) {
+    return gla_flops(s);
+}
+
+// Its decode step, memory-bound: state read + write (2*K*V), q and k read (2*K), v read and o
+// write (2*V), and simple_gla's scalar gate g (1 per head), fp32.
+inline double scalar_decay_step_bytes(const Shape &s, bool gate) {
+    return 4.0 * double(s.B) * double(s.H) * double(2 * s.K * s.V + 2 * s.K + 2 * s.V + (gate ? 1 : 0));
+}
+
+// The same step in flops (second column only): decay + rank-1 update (3 per state element) and
+// o = S^T q (2 per state element).
+inline double scalar_decay_step_flops(const Shape &s) {
+    return 5.0 * double(s.B) * double(s.H) * double(s.K) * double(s.V);
 
 // ---- state-space mixers and decode attention (issue 8); fp32, memory-bound counts -------------
 

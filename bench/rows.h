@@ -100,6 +100,9 @@ void run_row(RowResult &row, const Context &ctx, Runner &runner, const std::func
 void attention_rows(const Context &ctx, std::vector<RowResult> &out);
 void gla_rows(const Context &ctx, std::vector<RowResult> &out);
 void gla_step_rows(const Context &ctx, std::vector<RowResult> &out);
+// linear_attn, retention, simple_gla (chunked) and their `_step` forms (mixer names with the suffix).
+void scalar_decay_rows(const Context &ctx, const std::string &mixer, std::vector<RowResult> &out);
+void scalar_decay_step_rows(const Context &ctx, const std::string &mixer, std::vector<RowResult> &out);
 void causal_conv1d_rows(const Context &ctx, std::vector<RowResult> &out);
 void causal_conv1d_step_rows(const Context &ctx, std::vector<RowResult> &out);
 void selective_scan_rows(const Context &ctx, std::vector<RowResult> &out);

@@ -18,6 +18,7 @@
 #include "reference/causal_conv1d.h"
 #include "reference/decode_attention.h"
 #include "reference/gla.h"
+#include "reference/scalar_decay.h"
 #include "reference/selective_scan.h"
 
 namespace {
@@ -129,6 +130,64 @@ TEST_P(GpuSchedule, GlaStep) {
     ASSERT_EQ(jit("gla_step", GetParam())(bq, bk, bv, bg, bs, 0.125f, o, ns), 0);
     expect_close("o", values(o), ref.o, kTol);
     expect_close("new_state", values(ns), ref.final_state, kTol);
+}
+
+// The scalar-decay family (one schedule file per target for the three mixers): T not a multiple
+// of the chunk, K != V, a given initial state; retention with H = 8 covers both branches of its
+// log(gamma_h).
+TEST_P(GpuSchedule, ScalarDecay) {
+    const int B = 2, T = 100, H = 8, K = 64, V = 32;
+    std::mt19937_64 rng(10);
+    auto q = random_values(B * T * H * K, rng, -1, 1), k = random_values(B * T * H * K, rng, -0.25, 0.25);
+    auto v = random_values(B * T * H * V, rng, -1, 1), g = random_values(B * T * H, rng, -0.5, 0);
+    auto s0 = random_values(B * H * K * V, rng, -1, 1);
+    const double scale = 0.125;
+    auto bq = tensor({B, T, H, K}, q), bk = tensor({B, T, H, K}, k), bv = tensor({B, T, H, V}, v);
+    auto bg = tensor({B, T, H}, g), bs = tensor({B, H, K, V}, s0);
+    for (const std::string mixer : {"linear_attn", "retention", "simple_gla"}) {
+        SCOPED_TRACE(mixer);
+        Buffer<float> o(V, H, T, B), fs(V, K, H, B);
+        seqmix::ref::RecurrenceResult ref;
+        int status = 0;
+        if (mixer == "simple_gla") {
+            ref = seqmix::ref::simple_gla_ref(q, k, v, g, s0, B, T, H, K, V, scale);
+            status = jit(mixer, GetParam())(bq, bk, bv, bg, bs, static_cast<float>(scale), o, fs);
+        } else {
+            ref = mixer == "retention" ? seqmix::ref::retention_ref(q, k, v, s0, B, T, H, K, V, scale)
+                                       : seqmix::ref::linear_attn_ref(q, k, v, s0, B, T, H, K, V, scale);
+            status = jit(mixer, GetParam())(bq, bk, bv, bs, static_cast<float>(scale), o, fs);
+        }
+        ASSERT_EQ(status, 0);
+        expect_close("o", values(o), ref.o, kTol);
+        expect_close("final_state", values(fs), ref.final_state, kTol);
+    }
+}
+
+TEST_P(GpuSchedule, ScalarDecayStep) {
+    const int B = 3, H = 2, K = 60, V = 33;
+    std::mt19937_64 rng(11);
+    auto q = random_values(B * H * K, rng, -1, 1), k = random_values(B * H * K, rng, -1, 1);
+    auto v = random_values(B * H * V, rng, -1, 1), g = random_values(B * H, rng, -0.5, 0);
+    auto s0 = random_values(B * H * K * V, rng, -1, 1);
+    auto bq = tensor({B, H, K}, q), bk = tensor({B, H, K}, k), bv = tensor({B, H, V}, v), bg = tensor({B, H}, g);
+    auto bs = tensor({B, H, K, V}, s0);
+    for (const std::string mixer : {"linear_attn_step", "retention_step", "simple_gla_step"}) {
+        SCOPED_TRACE(mixer);
+        Buffer<float> o(V, H, B), ns(V, K, H, B);
+        seqmix::ref::RecurrenceResult ref;
+        int status = 0;
+        if (mixer == "simple_gla_step") {
+            ref = seqmix::ref::simple_gla_step_ref(q, k, v, g, s0, B, H, K, V, 0.125);
+            status = jit(mixer, GetParam())(bq, bk, bv, bg, bs, 0.125f, o, ns);
+        } else {
+            ref = mixer == "retention_step" ? seqmix::ref::retention_step_ref(q, k, v, s0, B, H, K, V, 0.125)
+                                            : seqmix::ref::linear_attn_step_ref(q, k, v, s0, B, H, K, V, 0.125);
+            status = jit(mixer, GetParam())(bq, bk, bv, bs, 0.125f, o, ns);
+        }
+        ASSERT_EQ(status, 0);
+        expect_close("o", values(o), ref.o, kTol);
+        expect_close("new_state", values(ns), ref.final_state, kTol);
+    }
 }
 
 TEST_P(GpuSchedule, Attention) {

@@ -310,6 +310,257 @@ TEST(GlaStepValidation, MixedDevices) {
     EXPECT_THAT(a.error(), StartsWith("seqmix::gla_step: new_state is on cuda:0 but q is on cpu"));
 }
 
+// ---- linear_attn, retention, simple_gla: B=1, T=8, H=2, K=16, V=8 ------------------------------
+// One argument set; `mixer` picks the function (g is passed to simple_gla only).
+
+struct RecurrenceArgs {
+    static constexpr int64_t B = 1, T = 8, H = 2, K = 16, V = 8;
+    std::string mixer = "simple_gla";
+    std::vector<float> qd = std::vector<float>(B * T * H * K, 0.25f), kd = qd;
+    std::vector<float> gd = std::vector<float>(B * T * H, -0.1f);
+    std::vector<float> vd = std::vector<float>(B * T * H * V, 0.5f), od = vd;
+    std::vector<float> h0d = std::vector<float>(B * H * K * V, 0.0f), htd = h0d;
+    Tensor q = Tensor::contiguous(qd.data(), {B, T, H, K});
+    Tensor k = Tensor::contiguous(kd.data(), {B, T, H, K});
+    Tensor v = Tensor::contiguous(vd.data(), {B, T, H, V});
+    Tensor g = Tensor::contiguous(gd.data(), {B, T, H});
+    Tensor o = Tensor::contiguous(od.data(), {B, T, H, V});
+    std::optional<Tensor> h0 = Tensor::contiguous(h0d.data(), {B, H, K, V});
+    std::optional<Tensor> ht = Tensor::contiguous(htd.data(), {B, H, K, V});
+    RecurrenceOptions opt;
+    void call() const {
+        if (mixer == "linear_attn") {
+            seqmix::linear_attn(q, k, v, o, h0, ht, opt);
+        } else if (mixer == "retention") {
+            seqmix::retention(q, k, v, o, h0, ht, opt);
+        } else {
+            seqmix::simple_gla(q, k, v, g, o, h0, ht, opt);
+        }
+    }
+    std::string error() const {
+        return error_of([this] { call(); });
+    }
+    std::string prefix() const { return "seqmix::" + mixer + ": "; }
+};
+
+const char *const kRecurrenceMixers[] = {"linear_attn", "retention", "simple_gla"};
+
+TEST(RecurrenceValidation, ValidArgumentsRun) {
+    for (const char *m : kRecurrenceMixers) {
+        RecurrenceArgs a;
+        a.mixer = m;
+        EXPECT_NO_THROW(a.call()) << m;
+        a.h0.reset();
+        a.ht.reset();
+        EXPECT_NO_THROW(a.call()) << m << " without states";
+    }
+}
+
+TEST(RecurrenceValidation, WrongShapes) {
+    for (const char *m : kRecurrenceMixers) {
+        SCOPED_TRACE(m);
+        RecurrenceArgs a;
+        a.mixer = m;
+        a.q = Tensor::contiguous(a.qd.data(), {8, 2, 16});
+        EXPECT_THAT(a.error(), AllOf(StartsWith(a.prefix()), HasSubstr("q has rank 3, expected 4")));
+        RecurrenceArgs b;
+        b.mixer = m;
+        b.k = Tensor::contiguous(b.kd.data(), {1, 8, 2, 12});
+        EXPECT_THAT(b.error(), AllOf(StartsWith(b.prefix()), HasSubstr("k has shape [1,8,2,12], expected"),
+                                     HasSubstr("q's 16")));
+        RecurrenceArgs c;
+        c.mixer = m;
+        c.v = Tensor::contiguous(c.vd.data(), {1, 7, 2, 8});
+        EXPECT_THAT(c.error(), AllOf(StartsWith(c.prefix()), HasSubstr("v has shape [1,7,2,8], expected")));
+        RecurrenceArgs d;
+        d.mixer = m;
+        d.ht = Tensor::contiguous(d.htd.data(), {1, 2, 16, 7});
+        EXPECT_THAT(d.error(), AllOf(StartsWith(d.prefix()), HasSubstr("final_state has shape [1,2,16,7], expected")));
+        RecurrenceArgs e;
+        e.mixer = m;
+        e.h0 = Tensor::contiguous(e.h0d.data(), {1, 2, 8, 8});
+        EXPECT_THAT(e.error(), AllOf(StartsWith(e.prefix()), HasSubstr("initial_state has shape [1,2,8,8], expected")));
+        RecurrenceArgs f;
+        f.mixer = m;
+        f.o = Tensor::contiguous(f.od.data(), {1, 8, 2, 7});
+        EXPECT_THAT(f.error(), AllOf(StartsWith(f.prefix()), HasSubstr("o has shape [1,8,2,7], expected")));
+    }
+}
+
+TEST(RecurrenceValidation, GateShape) {
+    RecurrenceArgs a;
+    a.g = Tensor::contiguous(a.gd.data(), {1, 8, 1});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::simple_gla: "), HasSubstr("g has shape [1,8,1], expected")));
+    RecurrenceArgs b;
+    b.g = Tensor::contiguous(b.qd.data(), {1, 8, 2, 16});  // GLA's per-channel gate shape
+    EXPECT_THAT(b.error(), AllOf(StartsWith("seqmix::simple_gla: "), HasSubstr("g has rank 4, expected 3")));
+}
+
+TEST(RecurrenceValidation, DtypeStridesNull) {
+    for (const char *m : kRecurrenceMixers) {
+        SCOPED_TRACE(m);
+        RecurrenceArgs a;
+        a.mixer = m;
+        a.v = with_dtype(a.v, DType::f16);
+        EXPECT_THAT(a.error(), StartsWith(a.prefix() + "v has dtype f16, expected f32"));
+        RecurrenceArgs b;
+        b.mixer = m;
+        b.q = with_strides(b.q, {512, 64, 32, 2});
+        EXPECT_THAT(b.error(), StartsWith(b.prefix() + "q has stride 2 in its last dimension, expected 1 (contiguous)"));
+        RecurrenceArgs c;
+        c.mixer = m;
+        c.k = with_strides(c.k, {256, 0, 16, 1});
+        EXPECT_THAT(c.error(), AllOf(StartsWith(c.prefix()), HasSubstr("k has stride 0")));
+        RecurrenceArgs d;
+        d.mixer = m;
+        d.o.data = nullptr;
+        EXPECT_THAT(d.error(), StartsWith(d.prefix() + "o is null"));
+        RecurrenceArgs e;
+        e.mixer = m;
+        e.h0 = with_dtype(*e.h0, DType::bf16);
+        EXPECT_THAT(e.error(), StartsWith(e.prefix() + "initial_state has dtype bf16, expected f32"));
+    }
+    RecurrenceArgs a;
+    a.g.data = nullptr;
+    EXPECT_THAT(a.error(), StartsWith("seqmix::simple_gla: g is null"));
+    RecurrenceArgs b;
+    b.g = with_strides(b.g, {32, 4, 2});
+    EXPECT_THAT(b.error(), StartsWith("seqmix::simple_gla: g has stride 2 in its last dimension, expected 1 (contiguous)"));
+}
+
+TEST(RecurrenceValidation, OutputsOverlapInputs) {
+    for (const char *m : kRecurrenceMixers) {
+        SCOPED_TRACE(m);
+        RecurrenceArgs a;
+        a.mixer = m;
+        a.o = Tensor::contiguous(a.qd.data(), {1, 8, 2, 8});
+        EXPECT_THAT(a.error(), StartsWith(a.prefix() + "o overlaps q"));
+        RecurrenceArgs b;
+        b.mixer = m;
+        b.ht = Tensor::contiguous(b.vd.data(), {1, 2, 8, 8});
+        b.h0 = Tensor::contiguous(b.h0d.data(), {1, 2, 8, 8});
+        b.q = Tensor::contiguous(b.qd.data(), {1, 8, 2, 8});
+        b.k = Tensor::contiguous(b.kd.data(), {1, 8, 2, 8});
+        EXPECT_THAT(b.error(), StartsWith(b.prefix() + "final_state overlaps v"));
+        RecurrenceArgs c;
+        c.mixer = m;
+        c.ht = c.h0;  // in-place state update is not supported
+        EXPECT_THAT(c.error(), AllOf(StartsWith(c.prefix()), HasSubstr("final_state overlaps initial_state")));
+    }
+    RecurrenceArgs d;
+    d.o = Tensor::contiguous(d.gd.data(), {1, 1, 2, 8});
+    d.q = Tensor::contiguous(d.qd.data(), {1, 1, 2, 16});
+    d.k = Tensor::contiguous(d.kd.data(), {1, 1, 2, 16});
+    d.v = Tensor::contiguous(d.vd.data(), {1, 1, 2, 8});
+    d.g = Tensor::contiguous(d.gd.data() + 8, {1, 1, 2});
+    EXPECT_THAT(d.error(), StartsWith("seqmix::simple_gla: o overlaps g"));
+}
+
+TEST(RecurrenceValidation, ScaleDevicesVariant) {
+    for (const char *m : kRecurrenceMixers) {
+        SCOPED_TRACE(m);
+        RecurrenceArgs a;
+        a.mixer = m;
+        a.opt.scale = NAN;
+        EXPECT_THAT(a.error(), AllOf(StartsWith(a.prefix()), HasSubstr("options.scale")));
+        RecurrenceArgs b;
+        b.mixer = m;
+        b.k = on_cuda(b.k);
+        EXPECT_THAT(b.error(), StartsWith(b.prefix() + "k is on cuda:0 but q is on cpu"));
+        RecurrenceArgs c;
+        c.mixer = m;
+        c.opt.variant = "x86-64-avx2/nonsense";
+        const std::string msg = c.error();
+        EXPECT_THAT(msg, AllOf(StartsWith(c.prefix()), HasSubstr("options.variant"), HasSubstr("nonsense")));
+        for (const Variant &v : variants_of(m)) EXPECT_THAT(msg, HasSubstr(v.forced()));
+    }
+}
+
+// ---- linear_attn_step, retention_step, simple_gla_step: B=1, H=2, K=16, V=8 --------------------
+
+struct RecurrenceStepArgs {
+    static constexpr int64_t B = 1, H = 2, K = 16, V = 8;
+    std::string mixer = "simple_gla_step";
+    std::vector<float> qd = std::vector<float>(B * H * K, 0.25f), kd = qd, gd = std::vector<float>(B * H, -0.1f);
+    std::vector<float> vd = std::vector<float>(B * H * V, 0.5f), od = vd;
+    std::vector<float> sd = std::vector<float>(B * H * K * V, 0.0f), nd = sd;
+    Tensor q = Tensor::contiguous(qd.data(), {B, H, K});
+    Tensor k = Tensor::contiguous(kd.data(), {B, H, K});
+    Tensor v = Tensor::contiguous(vd.data(), {B, H, V});
+    Tensor g = Tensor::contiguous(gd.data(), {B, H});
+    Tensor state = Tensor::contiguous(sd.data(), {B, H, K, V});
+    Tensor o = Tensor::contiguous(od.data(), {B, H, V});
+    Tensor new_state = Tensor::contiguous(nd.data(), {B, H, K, V});
+    RecurrenceOptions opt;
+    void call() const {
+        if (mixer == "linear_attn_step") {
+            seqmix::linear_attn_step(q, k, v, state, o, new_state, opt);
+        } else if (mixer == "retention_step") {
+            seqmix::retention_step(q, k, v, state, o, new_state, opt);
+        } else {
+            seqmix::simple_gla_step(q, k, v, g, state, o, new_state, opt);
+        }
+    }
+    std::string error() const {
+        return error_of([this] { call(); });
+    }
+    std::string prefix() const { return "seqmix::" + mixer + ": "; }
+};
+
+const char *const kRecurrenceStepMixers[] = {"linear_attn_step", "retention_step", "simple_gla_step"};
+
+TEST(RecurrenceStepValidation, ValidArgumentsRun) {
+    for (const char *m : kRecurrenceStepMixers) {
+        RecurrenceStepArgs a;
+        a.mixer = m;
+        EXPECT_NO_THROW(a.call()) << m;
+    }
+}
+
+TEST(RecurrenceStepValidation, BadArguments) {
+    for (const char *m : kRecurrenceStepMixers) {
+        SCOPED_TRACE(m);
+        RecurrenceStepArgs a;
+        a.mixer = m;
+        a.q = Tensor::contiguous(a.qd.data(), {1, 1, 2, 16});
+        EXPECT_THAT(a.error(), AllOf(StartsWith(a.prefix()), HasSubstr("q has rank 4, expected 3")));
+        RecurrenceStepArgs b;
+        b.mixer = m;
+        b.state = Tensor::contiguous(b.sd.data(), {1, 2, 16, 9});
+        EXPECT_THAT(b.error(), AllOf(StartsWith(b.prefix()), HasSubstr("state has shape [1,2,16,9], expected")));
+        RecurrenceStepArgs c;
+        c.mixer = m;
+        c.new_state = c.state;
+        EXPECT_THAT(c.error(), StartsWith(c.prefix() + "new_state overlaps state"));
+        RecurrenceStepArgs d;
+        d.mixer = m;
+        d.o = Tensor::contiguous(d.vd.data(), {1, 2, 8});
+        EXPECT_THAT(d.error(), StartsWith(d.prefix() + "o overlaps v"));
+        RecurrenceStepArgs e;
+        e.mixer = m;
+        e.v = with_dtype(e.v, DType::f16);
+        EXPECT_THAT(e.error(), StartsWith(e.prefix() + "v has dtype f16, expected f32"));
+        RecurrenceStepArgs f;
+        f.mixer = m;
+        f.state.data = nullptr;
+        EXPECT_THAT(f.error(), StartsWith(f.prefix() + "state is null"));
+        RecurrenceStepArgs g;
+        g.mixer = m;
+        g.new_state = on_cuda(g.new_state);
+        EXPECT_THAT(g.error(), StartsWith(g.prefix() + "new_state is on cuda:0 but q is on cpu"));
+        RecurrenceStepArgs h;
+        h.mixer = m;
+        h.k = with_strides(h.k, {32, 16, 2});
+        EXPECT_THAT(h.error(), StartsWith(h.prefix() + "k has stride 2 in its last dimension, expected 1 (contiguous)"));
+    }
+    RecurrenceStepArgs a;
+    a.g = Tensor::contiguous(a.gd.data(), {1, 1});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::simple_gla_step: "), HasSubstr("g has shape [1,1], expected")));
+    RecurrenceStepArgs b;
+    b.g = with_dtype(b.g, DType::f16);
+    EXPECT_THAT(b.error(), StartsWith("seqmix::simple_gla_step: g has dtype f16, expected f32"));
+}
+
 // ---- attention: B=1, T=8, S=10, H=4, Hkv=2, K=16, V=8 ----------------------------------------
 
 struct AttnArgs {

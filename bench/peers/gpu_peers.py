@@ -30,11 +30,8 @@ import sys
 import time
 import traceback
 
-T0 = time.time()
-
-
-def log(msg):
-    print(f"[{time.time() - T0:7.1f}s] {msg}")
+from gpu_peers_common import graph_time, log, rel_rms, shape_name
+import linear_recurrence_peers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PEERS_DIR = os.path.join(ROOT, ".peers")
@@ -62,55 +59,6 @@ def gla_flops(B, T, H, K, V):
 
 def gla_step_bytes(B, H, K, V):
     return 4.0 * B * H * (2 * K * V + 3 * K + 2 * V)
-
-
-def shape_name(B, H, K, V, T=None):
-    return f"B{B}_T{T}_H{H}_K{K}_V{V}" if T is not None else f"B{B}_H{H}_K{K}_V{V}"
-
-
-# ---- timing ------------------------------------------------------------------------------------
-def graph_time(torch, fn, calls, replays, warmup=3):
-    """Median ms per call of `fn(i)` (i = call index) over `replays` replays of one CUDA graph
-    that holds `calls` calls. Returns (median_ms, stats dict)."""
-    stream = torch.cuda.Stream()
-    stream.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(stream):
-        for i in range(max(warmup, 1)):
-            fn(i % calls)
-    torch.cuda.current_stream().wait_stream(stream)
-    torch.cuda.synchronize()
-    graph = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(graph):
-        for i in range(calls):
-            fn(i)
-    for _ in range(3):
-        graph.replay()
-    torch.cuda.synchronize()
-    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    per_call = []
-    for _ in range(replays):
-        start.record()
-        graph.replay()
-        stop.record()
-        stop.synchronize()
-        per_call.append(start.elapsed_time(stop) / calls)
-    per_call.sort()
-    n = len(per_call)
-
-    def q(p):
-        pos = p * (n - 1)
-        i = int(pos)
-        return per_call[i] if i + 1 >= n else per_call[i] * (1 - (pos - i)) + per_call[i + 1] * (pos - i)
-
-    med = q(0.5)
-    stats = {"n": n, "calls_per_graph": calls, "median_ms": med, "min_ms": per_call[0], "max_ms": per_call[-1],
-             "q25_ms": q(0.25), "q75_ms": q(0.75), "spread": (q(0.75) - q(0.25)) / med if med > 0 else 0.0}
-    return med, stats
-
-
-def rel_rms(got, want):
-    got, want = got.double(), want.double()
-    return float(((got - want).norm() / want.norm().clamp_min(1e-300)).item())
 
 
 # ---- float64 references (subsets, like seqmix-bench) --------------------------------------------
@@ -337,7 +285,11 @@ def main():
     ap.add_argument("--quick", action="store_true", help="small shapes (smoke test)")
     ap.add_argument("--replays", type=int, default=50, help="graph replays per peer (median taken)")
     ap.add_argument("--calls", type=int, default=10, help="calls captured in one graph")
-    ap.add_argument("--only", default="attention,gla,copy", help="subset of attention,gla,copy")
+    ap.add_argument("--only", default="attention,gla,copy,recurrences",
+                    help="subset of attention,gla,copy,recurrences")
+    ap.add_argument("--recurrences", default="all",
+                    help="linear-recurrence mixers to run (comma list of linear_recurrence_peers.MIXERS, or all)")
+    ap.add_argument("--recurrence-forms", default="chunked,step", help="chunked,step or one of them")
     ap.add_argument("--no-ieee", action="store_true", help="skip the fla re-run with TRITON_F32_DEFAULT=ieee")
     ap.add_argument("--suffix", default="", help=argparse.SUPPRESS)  # set by the ieee child process
     args = ap.parse_args()
@@ -365,10 +317,17 @@ def main():
         run_attention(torch, args, report["rows"])
     if "gla" in only:
         run_gla(torch, args, report["rows"], args.suffix)
+    if "recurrences" in only:
+        def save():
+            with open(args.out, "w") as f:
+                json.dump(report, f, indent=2)
+        linear_recurrence_peers.run(torch, args, report["rows"], args.suffix, save)
 
-    if "gla" in only and not args.no_ieee and not args.suffix:
+    fla_only = ",".join(x for x in ("gla", "recurrences") if x in only)
+    if fla_only and not args.no_ieee and not args.suffix:
         child_out = args.out + ".ieee.json"
-        cmd = [sys.executable, os.path.abspath(__file__), child_out, "--only", "gla", "--suffix", "_ieee",
+        cmd = [sys.executable, os.path.abspath(__file__), child_out, "--only", fla_only, "--suffix", "_ieee",
+               "--recurrences", args.recurrences, "--recurrence-forms", args.recurrence_forms,
                "--replays", str(args.replays), "--calls", str(args.calls)] + (["--quick"] if args.quick else [])
         env = dict(os.environ, TRITON_F32_DEFAULT="ieee")
         try:
@@ -377,7 +336,7 @@ def main():
                 report["rows"] += json.load(f).get("rows", [])
             os.remove(child_out)
         except Exception as e:  # noqa: BLE001
-            report["rows"].append({"peer": "fla_ieee", "mixer": "gla", "error": f"{type(e).__name__}: {e}"})
+            report["rows"].append({"peer": "fla_ieee", "mixer": fla_only, "error": f"{type(e).__name__}: {e}"})
 
     with open(args.out, "w") as f:
         json.dump(report, f, indent=2)

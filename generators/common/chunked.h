@@ -22,6 +22,15 @@ inline void define_cumsum(Func &gcum, const Func &g, int C) {
     gcum(x, ri, c, h, b) += gcum(x, ri - 1, c, h, b);
 }
 
+// The same for a scalar log-gate per token (one per (t, h), not per key channel): g(t, h, b),
+// gcum(i, c, h, b). The scalar-decay mixers (linear attention, retention, simple GLA).
+inline void define_scalar_cumsum(Func &gcum, const Func &g, int C) {
+    Var i("i"), c("c"), h("h"), b("b");
+    gcum(i, c, h, b) = g(c * C + i, h, b);
+    RDom ri(1, C - 1, "ri");
+    gcum(ri, c, h, b) += gcum(ri - 1, c, h, b);
+}
+
 // Inter-chunk state passing: state(vd, kd, c) is the state entering chunk c, for c in [0, nc]:
 //   state(0) = initial, state(c + 1) = exp(glast(kd, c)) * state(c) + kv(c),
 // where kv(c) is chunk c's own contribution and glast its total log-gate.
@@ -32,6 +41,14 @@ inline void define_state_passing(Func &state, const Func &initial, const Func &g
     RDom rc(1, nc, "rc");
     state(vd, kd, rc, h, b) = Halide::exp(glast(kd, rc - 1, h, b)) * state(vd, kd, rc - 1, h, b) +
                               kv(vd, kd, rc - 1, h, b);
+}
+
+// The same with a scalar total log-gate per chunk, glast(c, h, b).
+inline void define_scalar_state_passing(Func &state, const Func &initial, const Func &glast, const Func &kv, Expr nc) {
+    Var vd("vd"), kd("kd"), c("c"), h("h"), b("b");
+    state(vd, kd, c, h, b) = initial(vd, kd, h, b);
+    RDom rc(1, nc, "rc");
+    state(vd, kd, rc, h, b) = Halide::exp(glast(rc - 1, h, b)) * state(vd, kd, rc - 1, h, b) + kv(vd, kd, rc - 1, h, b);
 }
 
 }  // namespace seqmix::chunked

@@ -1,6 +1,7 @@
 #include "common/scheduled_generator.h"
 
 #include <filesystem>
+#include <vector>
 
 namespace seqmix {
 
@@ -19,12 +20,21 @@ std::string target_dir(const Halide::Target &t) {
 }
 
 std::string schedule_path(const std::string &root, const std::string &target_dir, const std::string &mixer,
-                          const std::string &bucket) {
-    std::filesystem::path dir = std::filesystem::path(root) / target_dir;
+                          const std::string &bucket, const std::string &family) {
+    const std::filesystem::path dir = std::filesystem::path(root) / target_dir;
+    std::vector<std::string> names{mixer};
+    if (!family.empty()) names.push_back(family);
     if (bucket != "default") {
-        auto p = dir / (mixer + "@" + bucket + ".sched");
+        for (const auto &n : names) {
+            auto p = dir / (n + "@" + bucket + ".sched");
+            if (std::filesystem::exists(p)) return p.string();
+        }
+    }
+    for (const auto &n : names) {
+        auto p = dir / (n + ".sched");
         if (std::filesystem::exists(p)) return p.string();
     }
+    // Neither exists: name the mixer's own file in the error the parser gives.
     return (dir / (mixer + ".sched")).string();
 }
 

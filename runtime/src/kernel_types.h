@@ -16,6 +16,19 @@ using gla_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_
                    halide_buffer_t *initial_state, float scale, halide_buffer_t *o, halide_buffer_t *final_state);
 using gla_step_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, halide_buffer_t *g,
                         halide_buffer_t *state, float scale, halide_buffer_t *o, halide_buffer_t *new_state);
+// The scalar-decay family (linear_attn, retention, simple_gla and their step forms). linear_attn
+// and retention take no gate (it is 0 or a function of the head); simple_gla takes g [B,T,H].
+using scalar_decay_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v,
+                            halide_buffer_t *initial_state, float scale, halide_buffer_t *o,
+                            halide_buffer_t *final_state);
+using scalar_decay_step_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v,
+                                 halide_buffer_t *state, float scale, halide_buffer_t *o, halide_buffer_t *new_state);
+using linear_attn_fn = scalar_decay_fn;
+using retention_fn = scalar_decay_fn;
+using simple_gla_fn = gla_fn;
+using linear_attn_step_fn = scalar_decay_step_fn;
+using retention_step_fn = scalar_decay_step_fn;
+using simple_gla_step_fn = gla_step_fn;
 
 // State-space mixers and decode attention (issue 8). Flags are int32 (0 or 1).
 using causal_conv1d_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *weight, halide_buffer_t *bias,

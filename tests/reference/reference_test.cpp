@@ -2,6 +2,7 @@
 // test failure means the kernel, not the reference). Needs no seqmix runtime.
 #include "reference/attention.h"
 #include "reference/gla.h"
+#include "reference/scalar_decay.h"
 #include "support/metrics.h"
 #include "support/random.h"
 
@@ -212,6 +213,36 @@ TEST(SupportRandom, GatesInTheirRanges) {
     for (float g : gates(rng, 10000, Gates::near1)) ASSERT_TRUE(g <= 0.0f && g >= -1e-3f) << g;
     for (float g : gates(rng, 10000, Gates::near0)) ASSERT_LE(g, -5.0f);
     for (float g : gates(rng, 10000, Gates::normal)) ASSERT_LT(g, 0.0f);
+}
+
+// The scalar-decay references against GLA's (a separate loop): simple GLA is GLA with its gate
+// broadcast over K, retention is simple GLA with g = log(gamma_h), linear attention is g = 0.
+TEST(ReferenceScalarDecay, AgreesWithGlaOfBroadcastGates) {
+    const int64_t B = 2, T = 13, H = 3, K = 4, V = 5;
+    Rng grng(10);
+    const auto q = normal(1, B * T * H * K), k = normal(2, B * T * H * K), v = normal(3, B * T * H * V);
+    const auto s0 = normal(4, B * H * K * V);
+    const auto g = to_double(gates(grng, B * T * H, Gates::normal));
+    std::vector<double> g_k(B * T * H * K), g_ret(B * T * H), g_ret_k(B * T * H * K);
+    for (int64_t n = 0; n < B * T * H; n++) {
+        g_ret[n] = std::log(ref::retention_gamma(n % H));
+        for (int64_t i = 0; i < K; i++) g_k[n * K + i] = g[n], g_ret_k[n * K + i] = g_ret[n];
+    }
+    const std::vector<double> zeros(B * T * H * K, 0.0);
+    const auto sg = ref::simple_gla_ref(q, k, v, g, s0, B, T, H, K, V, 0.3);
+    const auto sg_gla = gla_ref(q, k, v, g_k, s0, B, T, H, K, V, 0.3);
+    EXPECT_LT(max_diff(sg.o, sg_gla.o), 1e-12);
+    EXPECT_LT(max_diff(sg.final_state, sg_gla.final_state), 1e-12);
+    const auto ret = ref::retention_ref(q, k, v, s0, B, T, H, K, V, 0.3);
+    const auto ret_gla = gla_ref(q, k, v, g_ret_k, s0, B, T, H, K, V, 0.3);
+    EXPECT_LT(max_diff(ret.o, ret_gla.o), 1e-12);
+    EXPECT_LT(max_diff(ret.final_state, ret_gla.final_state), 1e-12);
+    const auto la = ref::linear_attn_ref(q, k, v, s0, B, T, H, K, V, 0.3);
+    const auto la_gla = gla_ref(q, k, v, zeros, s0, B, T, H, K, V, 0.3);
+    EXPECT_LT(max_diff(la.o, la_gla.o), 1e-12);
+    EXPECT_LT(max_diff(la.final_state, la_gla.final_state), 1e-12);
+    EXPECT_DOUBLE_EQ(ref::retention_gamma(0), 1.0 - 1.0 / 32);
+    EXPECT_DOUBLE_EQ(ref::retention_gamma(3), 1.0 - 1.0 / 256);
 }
 
 }  // namespace

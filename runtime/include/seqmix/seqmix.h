@@ -107,6 +107,37 @@ SEQMIX_API void gla(const Tensor &q, const Tensor &k, const Tensor &v, const Ten
 SEQMIX_API void gla_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &state,
               const Tensor &o, const Tensor &new_state, const GlaOptions &options = {});
 
+// ---- scalar-decay linear recurrences: linear attention, retention, simple GLA ----------------
+// S_t = a_t S_{t-1} + k_t v_t^T,  o_t = scale * S_t^T q_t, with the decay a_t per (token, head):
+//   linear_attn: a_t = 1;  retention: a_t = gamma_h = 1 - 2^(-5-h);  simple_gla: a_t = exp(g_t).
+// q, k [B,T,H,K], v [B,T,H,V], g [B,T,H] (log gates <= 0) -> o [B,T,H,V];
+// initial_state, final_state [B,H,K,V] (optional).
+struct RecurrenceOptions : CallOptions {
+    std::optional<float> scale;  // default 1/sqrt(K)
+};
+SEQMIX_API void linear_attn(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &o,
+                            const std::optional<Tensor> &initial_state = std::nullopt,
+                            const std::optional<Tensor> &final_state = std::nullopt,
+                            const RecurrenceOptions &options = {});
+SEQMIX_API void retention(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &o,
+                          const std::optional<Tensor> &initial_state = std::nullopt,
+                          const std::optional<Tensor> &final_state = std::nullopt,
+                          const RecurrenceOptions &options = {});
+SEQMIX_API void simple_gla(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &o,
+                           const std::optional<Tensor> &initial_state = std::nullopt,
+                           const std::optional<Tensor> &final_state = std::nullopt,
+                           const RecurrenceOptions &options = {});
+
+// One decode step: q, k [B,H,K], v [B,H,V], g [B,H], state [B,H,K,V] -> o [B,H,V],
+// new_state [B,H,K,V]. state and new_state must not overlap.
+SEQMIX_API void linear_attn_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &state,
+                                 const Tensor &o, const Tensor &new_state, const RecurrenceOptions &options = {});
+SEQMIX_API void retention_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &state,
+                               const Tensor &o, const Tensor &new_state, const RecurrenceOptions &options = {});
+SEQMIX_API void simple_gla_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g,
+                                const Tensor &state, const Tensor &o, const Tensor &new_state,
+                                const RecurrenceOptions &options = {});
+
 // ---- state-space models and decode attention (MIXERS.md "State-space models", "decode attention") --
 // Causal depthwise conv1d (mamba's causal_conv1d, fla's ShortConvolution), sequence-major:
 //   y[b,t,d] = act(bias[d] + sum_{j<W} weight[d,j] * x[b, t-(W-1)+j, d]),  W = 2..4,
