@@ -95,6 +95,7 @@ inline double scalar_decay_step_bytes(const Shape &s, bool gate) {
 // o = S^T q (2 per state element).
 inline double scalar_decay_step_flops(const Shape &s) {
     return 5.0 * double(s.B) * double(s.H) * double(s.K) * double(s.V);
+}
 
 // ---- state-space mixers and decode attention (issue 8); fp32, memory-bound counts -------------
 
