@@ -164,4 +164,52 @@ inline double dplr_step_flops(const Shape &s) {
     return 9.0 * double(s.B) * double(s.H) * double(s.K) * double(s.V);
 }
 
+// ---- state-space mixers and decode attention (issue 8); fp32, memory-bound counts -------------
+
+// Causal conv1d: x [B,T,D] read, y written, weight [D,W] and bias [D] read once.
+struct ConvShape {
+    int64_t B = 1, T = 1, D = 1, W = 4;
+};
+inline std::string conv_shape_name(const ConvShape &s, bool step = false) {
+    return step ? fmt::format("B{}_D{}_W{}", s.B, s.D, s.W) : fmt::format("B{}_T{}_D{}_W{}", s.B, s.T, s.D, s.W);
+}
+inline double causal_conv1d_bytes(const ConvShape &s) {
+    return 4.0 * (2.0 * double(s.B) * double(s.T) * double(s.D) + double(s.D) * double(s.W + 1));
+}
+// The step: state [B,D,W-1] read and written, x read, y written, weight and bias read.
+inline double causal_conv1d_step_bytes(const ConvShape &s) {
+    return 4.0 * (double(s.B) * double(s.D) * double(2 * (s.W - 1) + 2) + double(s.D) * double(s.W + 1));
+}
+
+// Selective scan: x, delta, z read and y written ([B,D,T] each), Bm and Cm ([B,G,N,T]) read,
+// A [D,N], Dskip, delta_bias read; states ignored (T >> N). The S6 scan has no matmul form: its
+// arithmetic is one exp and ~5 flops per (b, d, t, n) (flops, for the table's second column).
+struct ScanShape {
+    int64_t B = 1, D = 1, T = 1, N = 16, G = 1;
+};
+inline std::string scan_shape_name(const ScanShape &s, bool step = false) {
+    return step ? fmt::format("B{}_D{}_N{}_G{}", s.B, s.D, s.N, s.G)
+                : fmt::format("B{}_D{}_T{}_N{}_G{}", s.B, s.D, s.T, s.N, s.G);
+}
+inline double selective_scan_bytes(const ScanShape &s) {
+    return 4.0 * (4.0 * double(s.B) * double(s.D) * double(s.T) + 2.0 * double(s.B) * double(s.G) * double(s.N) * double(s.T) +
+                  double(s.D) * double(s.N + 2));
+}
+inline double selective_scan_flops(const ScanShape &s) {
+    return 6.0 * double(s.B) * double(s.D) * double(s.T) * double(s.N);
+}
+// The step (selective_state_update): state [B,D,N] read and written, x, delta, z read, y written,
+// Bm, Cm [B,G,N] read, A [D,N] read.
+inline double selective_scan_step_bytes(const ScanShape &s) {
+    return 4.0 * (2.0 * double(s.B) * double(s.D) * double(s.N) + 4.0 * double(s.B) * double(s.D) +
+                  2.0 * double(s.B) * double(s.G) * double(s.N) + double(s.D) * double(s.N + 2));
+}
+
+// Decode attention: the visible KV cache read once (sum of lengths x Hkv x (K + V)), q read and o
+// written; the partials are not counted (a few % at these shapes).
+inline double decode_attention_bytes(const Shape &s, int64_t total_len, int64_t Tq) {
+    return 4.0 * (double(total_len) * double(s.Hkv) * double(s.K + s.V) +
+                  double(s.B) * double(Tq) * double(s.H) * double(s.K + s.V));
+}
+
 }  // namespace seqmix::bench

@@ -69,7 +69,10 @@ const std::set<std::string> kRows = {"attention", "gla", "gla_step", "linear_att
                                      "ssd", "ssd_bidirectional", "ssd_step",
                                      "delta_rule", "gated_delta_rule", "kda", "gated_delta_rule2", "rwkv7",
                                      "delta_rule_step", "gated_delta_rule_step", "kda_step", "gated_delta_rule2_step",
-                                     "rwkv7_step"};
+                                     "rwkv7_step",
+                                     // issue 8
+                                     "causal_conv1d", "causal_conv1d_step", "selective_scan", "selective_scan_step",
+                                     "decode_attention"};
 
 int main(int argc, char **argv) {
     std::string rows_arg, device_arg, variant_arg, json_path, png_path, python, gpu_peers_path;
@@ -189,6 +192,11 @@ int main(int argc, char **argv) {
                 if (rows_wanted.count(m)) dplr_rows(ctx, rows, m);
                 if (rows_wanted.count(std::string(m) + "_step")) dplr_step_rows(ctx, rows, std::string(m) + "_step");
             }
+            if (rows_wanted.count("causal_conv1d")) causal_conv1d_rows(ctx, rows);
+            if (rows_wanted.count("causal_conv1d_step")) causal_conv1d_step_rows(ctx, rows);
+            if (rows_wanted.count("selective_scan")) selective_scan_rows(ctx, rows);
+            if (rows_wanted.count("selective_scan_step")) selective_scan_step_rows(ctx, rows);
+            if (rows_wanted.count("decode_attention")) decode_attention_rows(ctx, rows);
         } catch (const std::exception &e) {
             // Setup failures (allocation, CUDA) end this device's rows, not the whole run.
             RowResult r;

@@ -110,5 +110,10 @@ void ssd_step_rows(const Context &ctx, std::vector<RowResult> &out);
 // gated_delta_rule2 or rwkv7 (chunked) and the same with _step.
 void dplr_rows(const Context &ctx, std::vector<RowResult> &out, const std::string &mixer);
 void dplr_step_rows(const Context &ctx, std::vector<RowResult> &out, const std::string &mixer);
+void causal_conv1d_rows(const Context &ctx, std::vector<RowResult> &out);
+void causal_conv1d_step_rows(const Context &ctx, std::vector<RowResult> &out);
+void selective_scan_rows(const Context &ctx, std::vector<RowResult> &out);
+void selective_scan_step_rows(const Context &ctx, std::vector<RowResult> &out);
+void decode_attention_rows(const Context &ctx, std::vector<RowResult> &out);
 
 }  // namespace seqmix::bench

@@ -982,5 +982,217 @@ INSTANTIATE_TEST_SUITE_P(Mixers, DplrValidation,
                                            "delta_rule_step", "gated_delta_rule_step", "kda_step",
                                            "gated_delta_rule2_step", "rwkv7_step"));
 
+// ---- causal_conv1d (+ step): B=2, T=5, D=8, W=4 --------------------------------------------
+
+struct ConvArgs {
+    static constexpr int64_t B = 2, T = 5, D = 8, W = 4;
+    std::vector<float> xd = std::vector<float>(B * T * D, 0.5f), yd = xd, wd = std::vector<float>(D * W, 0.25f);
+    std::vector<float> bd = std::vector<float>(D, 0.1f), h0d = std::vector<float>(B * D * (W - 1), 0.0f), htd = h0d;
+    Tensor x = Tensor::contiguous(xd.data(), {B, T, D});
+    Tensor weight = Tensor::contiguous(wd.data(), {D, W});
+    Tensor y = Tensor::contiguous(yd.data(), {B, T, D});
+    std::optional<Tensor> bias = Tensor::contiguous(bd.data(), {D});
+    std::optional<Tensor> h0 = Tensor::contiguous(h0d.data(), {B, D, W - 1});
+    std::optional<Tensor> ht = Tensor::contiguous(htd.data(), {B, D, W - 1});
+    CausalConv1dOptions opt;
+    std::string error() const {
+        return error_of([this] { seqmix::causal_conv1d(x, weight, y, bias, h0, ht, opt); });
+    }
+};
+
+TEST(CausalConv1dValidation, ValidArgumentsRun) {
+    ConvArgs a;
+    EXPECT_NO_THROW(seqmix::causal_conv1d(a.x, a.weight, a.y, a.bias, a.h0, a.ht, a.opt));
+}
+
+TEST(CausalConv1dValidation, Shapes) {
+    ConvArgs a;
+    a.weight = Tensor::contiguous(a.wd.data(), {8, 5});
+    EXPECT_THAT(a.error(), StartsWith("seqmix::causal_conv1d: weight has width W = 5, expected 2, 3 or 4"));
+    ConvArgs b;
+    b.weight = Tensor::contiguous(b.wd.data(), {7, 4});
+    EXPECT_THAT(b.error(), AllOf(StartsWith("seqmix::causal_conv1d: "), HasSubstr("weight has shape [7,4]"),
+                                 HasSubstr("x's 8")));
+    ConvArgs c;
+    c.h0 = Tensor::contiguous(c.h0d.data(), {2, 8, 2});
+    EXPECT_THAT(c.error(), StartsWith("seqmix::causal_conv1d: initial_state has last dimension 2, expected W - 1 = 3"));
+    ConvArgs d;
+    d.bias = Tensor::contiguous(d.bd.data(), {7});
+    EXPECT_THAT(d.error(), AllOf(StartsWith("seqmix::causal_conv1d: "), HasSubstr("bias has shape [7]")));
+    ConvArgs e;
+    e.y = Tensor::contiguous(e.yd.data(), {2, 4, 8});
+    EXPECT_THAT(e.error(), AllOf(StartsWith("seqmix::causal_conv1d: "), HasSubstr("y has shape [2,4,8]")));
+}
+
+TEST(CausalConv1dValidation, DtypeStridesNullOverlap) {
+    ConvArgs a;
+    a.x = with_dtype(a.x, DType::bf16);
+    EXPECT_THAT(a.error(), StartsWith("seqmix::causal_conv1d: x has dtype bf16, expected f32"));
+    ConvArgs b;
+    b.weight = with_strides(b.weight, {1, 8});
+    EXPECT_THAT(b.error(), StartsWith("seqmix::causal_conv1d: weight has stride 8 in its last dimension, expected 1"));
+    ConvArgs c;
+    c.bias->data = nullptr;
+    EXPECT_THAT(c.error(), StartsWith("seqmix::causal_conv1d: bias is null"));
+    ConvArgs d;
+    d.ht = Tensor::contiguous(d.xd.data(), {2, 8, 3});
+    EXPECT_THAT(d.error(), StartsWith("seqmix::causal_conv1d: final_state overlaps x"));
+}
+
+TEST(CausalConv1dValidation, Step) {
+    ConvArgs a;
+    const Tensor x = Tensor::contiguous(a.xd.data(), {2, 8}), y = Tensor::contiguous(a.yd.data(), {2, 8});
+    EXPECT_NO_THROW(seqmix::causal_conv1d_step(x, a.weight, *a.h0, y, *a.ht, a.bias));
+    EXPECT_THAT(error_of([&] { seqmix::causal_conv1d_step(x, a.weight, *a.h0, y, *a.h0); }),
+                StartsWith("seqmix::causal_conv1d_step: new_state overlaps state"));
+    const Tensor short_state = Tensor::contiguous(a.h0d.data(), {2, 8, 1});
+    EXPECT_THAT(error_of([&] { seqmix::causal_conv1d_step(x, a.weight, short_state, y, *a.ht); }),
+                StartsWith("seqmix::causal_conv1d_step: state has last dimension 1, expected W - 1 = 3"));
+}
+
+// ---- selective_scan (+ step): B=2, D=4, T=6, N=3, G=2 -----------------------------------------
+
+struct ScanArgs {
+    static constexpr int64_t B = 2, D = 4, T = 6, N = 3, G = 2;
+    std::vector<float> xd = std::vector<float>(B * D * T, 0.5f), dd = xd, zd = xd, yd = xd;
+    std::vector<float> Ad = std::vector<float>(D * N, -1.0f), bcd = std::vector<float>(B * G * N * T, 0.25f), ccd = bcd;
+    std::vector<float> Dd = std::vector<float>(D, 1.0f), h0d = std::vector<float>(B * D * N, 0.0f), htd = h0d;
+    Tensor x = Tensor::contiguous(xd.data(), {B, D, T});
+    Tensor delta = Tensor::contiguous(dd.data(), {B, D, T});
+    Tensor A = Tensor::contiguous(Ad.data(), {D, N});
+    Tensor Bm = Tensor::contiguous(bcd.data(), {B, G, N, T});
+    Tensor Cm = Tensor::contiguous(ccd.data(), {B, G, N, T});
+    Tensor y = Tensor::contiguous(yd.data(), {B, D, T});
+    std::optional<Tensor> Dskip = Tensor::contiguous(Dd.data(), {D});
+    std::optional<Tensor> z = Tensor::contiguous(zd.data(), {B, D, T});
+    std::optional<Tensor> h0 = Tensor::contiguous(h0d.data(), {B, D, N});
+    std::optional<Tensor> ht = Tensor::contiguous(htd.data(), {B, D, N});
+    std::string error() const {
+        return error_of([this] { seqmix::selective_scan(x, delta, A, Bm, Cm, y, Dskip, z, std::nullopt, h0, ht); });
+    }
+};
+
+TEST(SelectiveScanValidation, ValidArgumentsRun) {
+    ScanArgs a;
+    EXPECT_NO_THROW(seqmix::selective_scan(a.x, a.delta, a.A, a.Bm, a.Cm, a.y, a.Dskip, a.z, std::nullopt, a.h0, a.ht));
+    // Time-invariant Bm and Cm [D,N].
+    EXPECT_NO_THROW(seqmix::selective_scan(a.x, a.delta, a.A, Tensor::contiguous(a.bcd.data(), {4, 3}),
+                                           Tensor::contiguous(a.ccd.data(), {4, 3}), a.y));
+}
+
+TEST(SelectiveScanValidation, Shapes) {
+    ScanArgs a;
+    a.Bm = Tensor::contiguous(a.bcd.data(), {2, 3, 3, 6});
+    EXPECT_THAT(a.error(), StartsWith("seqmix::selective_scan: Bm has G = 3 groups, which does not divide D = 4"));
+    ScanArgs b;
+    b.Cm = Tensor::contiguous(b.ccd.data(), {2, 2, 3});
+    EXPECT_THAT(b.error(), StartsWith("seqmix::selective_scan: Cm has rank 3, expected 2 ([D,N], time-invariant) or 4"));
+    ScanArgs c;
+    c.A = Tensor::contiguous(c.Ad.data(), {4, 2});
+    EXPECT_THAT(c.error(), AllOf(StartsWith("seqmix::selective_scan: "), HasSubstr("Bm has shape [2,2,3,6]"),
+                                 HasSubstr("A's 2")));
+    ScanArgs d;
+    d.delta = Tensor::contiguous(d.dd.data(), {2, 4, 5});
+    EXPECT_THAT(d.error(), AllOf(StartsWith("seqmix::selective_scan: "), HasSubstr("delta has shape [2,4,5]")));
+    ScanArgs e;
+    e.ht = Tensor::contiguous(e.htd.data(), {2, 4, 2});
+    EXPECT_THAT(e.error(), AllOf(StartsWith("seqmix::selective_scan: "), HasSubstr("final_state has shape [2,4,2]")));
+}
+
+TEST(SelectiveScanValidation, DtypeStridesNullOverlap) {
+    ScanArgs a;
+    a.z = with_dtype(*a.z, DType::f16);
+    EXPECT_THAT(a.error(), StartsWith("seqmix::selective_scan: z has dtype f16, expected f32"));
+    ScanArgs b;
+    b.x = with_strides(b.x, {24, 1, 4});
+    EXPECT_THAT(b.error(), StartsWith("seqmix::selective_scan: x has stride 4 in its last dimension, expected 1"));
+    ScanArgs c;
+    c.A.data = nullptr;
+    EXPECT_THAT(c.error(), StartsWith("seqmix::selective_scan: A is null"));
+    ScanArgs d;
+    d.y = Tensor::contiguous(d.zd.data(), {2, 4, 6});
+    EXPECT_THAT(d.error(), StartsWith("seqmix::selective_scan: y overlaps z"));
+    ScanArgs e;
+    e.x = on_cuda(e.x);
+    EXPECT_THAT(e.error(), StartsWith("seqmix::selective_scan: x is on cuda:0"));
+}
+
+TEST(SelectiveScanValidation, Step) {
+    ScanArgs a;
+    const Tensor x = Tensor::contiguous(a.xd.data(), {2, 4}), dt = Tensor::contiguous(a.dd.data(), {2, 4});
+    const Tensor y = Tensor::contiguous(a.yd.data(), {2, 4}), bm = Tensor::contiguous(a.bcd.data(), {2, 2, 3});
+    EXPECT_NO_THROW(seqmix::selective_scan_step(x, dt, a.A, bm, bm, *a.h0, y, *a.ht));
+    EXPECT_THAT(error_of([&] { seqmix::selective_scan_step(x, dt, a.A, bm, bm, *a.h0, y, *a.h0); }),
+                StartsWith("seqmix::selective_scan_step: new_state overlaps state"));
+    EXPECT_THAT(error_of([&] { seqmix::selective_scan_step(x, dt, a.A, a.Bm, bm, *a.h0, y, *a.ht); }),
+                StartsWith("seqmix::selective_scan_step: Bm has rank 4, expected 2 ([D,N], time-invariant) or 3"));
+}
+
+// ---- decode_attention: B=2, Tq=2, L=6, H=4, Hkv=2, K=8, V=4 -------------------------------------
+
+struct DecodeArgs {
+    static constexpr int64_t B = 2, Tq = 2, L = 6, H = 4, Hkv = 2, K = 8, V = 4;
+    std::vector<float> qd = std::vector<float>(B * Tq * H * K, 0.5f), kd = std::vector<float>(B * L * Hkv * K, 0.5f);
+    std::vector<float> vd = std::vector<float>(B * L * Hkv * V, 0.5f), od = std::vector<float>(B * Tq * H * V, 0.0f);
+    std::vector<int32_t> lensd = {6, 3};
+    Tensor q = Tensor::contiguous(qd.data(), {B, Tq, H, K});
+    Tensor k = Tensor::contiguous(kd.data(), {B, L, Hkv, K});
+    Tensor v = Tensor::contiguous(vd.data(), {B, L, Hkv, V});
+    Tensor lens = Tensor::contiguous(lensd.data(), DType::i32, {B});
+    Tensor o = Tensor::contiguous(od.data(), {B, Tq, H, V});
+    std::string error() const {
+        return error_of([this] { seqmix::decode_attention(q, k, v, lens, o); });
+    }
+};
+
+TEST(DecodeAttentionValidation, ValidArgumentsRun) {
+    DecodeArgs a;
+    EXPECT_NO_THROW(seqmix::decode_attention(a.q, a.k, a.v, a.lens, a.o));
+}
+
+TEST(DecodeAttentionValidation, Shapes) {
+    DecodeArgs a;
+    a.lens = Tensor::contiguous(a.lensd.data(), DType::i32, {1});
+    EXPECT_THAT(a.error(), AllOf(StartsWith("seqmix::decode_attention: "), HasSubstr("lens has shape [1]")));
+    DecodeArgs b;
+    b.k = Tensor::contiguous(b.kd.data(), {2, 6, 3, 8});
+    b.v = Tensor::contiguous(b.vd.data(), {2, 6, 3, 4});
+    EXPECT_THAT(b.error(), StartsWith("seqmix::decode_attention: q has H = 4 heads, which is not a multiple of k's Hkv = 3"));
+    DecodeArgs c;
+    c.v = Tensor::contiguous(c.vd.data(), {2, 5, 2, 4});
+    EXPECT_THAT(c.error(), AllOf(StartsWith("seqmix::decode_attention: "), HasSubstr("v has shape [2,5,2,4]")));
+    std::vector<float> big(2 * 9 * 4 * 8);
+    DecodeArgs d;
+    d.q = Tensor::contiguous(big.data(), {2, 9, 4, 8});
+    d.o = Tensor::contiguous(d.od.data(), {2, 9, 4, 1});
+    EXPECT_THAT(d.error(), AllOf(StartsWith("seqmix::decode_attention: "), HasSubstr("o has shape")));
+}
+
+TEST(DecodeAttentionValidation, TooManyNewTokens) {
+    DecodeArgs a;
+    std::vector<float> q(2 * 9 * 4 * 8), o(2 * 9 * 4 * 4);
+    a.q = Tensor::contiguous(q.data(), {2, 9, 4, 8});
+    a.o = Tensor::contiguous(o.data(), {2, 9, 4, 4});
+    EXPECT_THAT(a.error(), StartsWith("seqmix::decode_attention: q has Tq = 9 new tokens, expected 1..8"));
+}
+
+TEST(DecodeAttentionValidation, DtypeStridesNullOverlap) {
+    DecodeArgs a;
+    a.lens = with_dtype(a.lens, DType::f32);
+    EXPECT_THAT(a.error(), StartsWith("seqmix::decode_attention: lens has dtype f32, expected i32"));
+    DecodeArgs b;
+    b.q = with_dtype(b.q, DType::i32);
+    EXPECT_THAT(b.error(), StartsWith("seqmix::decode_attention: q has dtype i32, expected f32"));
+    DecodeArgs c;
+    c.k = with_strides(c.k, {96, 16, 8, 2});
+    EXPECT_THAT(c.error(), StartsWith("seqmix::decode_attention: k has stride 2 in its last dimension, expected 1"));
+    DecodeArgs d;
+    d.lens.data = nullptr;
+    EXPECT_THAT(d.error(), StartsWith("seqmix::decode_attention: lens is null"));
+    DecodeArgs e;
+    e.o = Tensor::contiguous(e.qd.data(), {2, 2, 4, 4});
+    EXPECT_THAT(e.error(), StartsWith("seqmix::decode_attention: o overlaps q"));
+}
+
 }  // namespace
 }  // namespace seqmix::test

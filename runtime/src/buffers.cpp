@@ -15,6 +15,7 @@ namespace seqmix::detail {
 
 KernelBuffer::KernelBuffer(const Tensor &t, CallContext &ctx, bool is_input) : ctx_(ctx) {
     init(t.data, t.shape, t.strides, t.device, is_input);
+    if (t.dtype == DType::i32) buf_.type = halide_type_t(halide_type_int, 32);  // decode_attention's lens
 }
 
 KernelBuffer::KernelBuffer(const std::vector<int64_t> &shape, const Device &device, CallContext &ctx, bool is_input)
@@ -22,24 +23,16 @@ KernelBuffer::KernelBuffer(const std::vector<int64_t> &shape, const Device &devi
     const size_t bytes = static_cast<size_t>(shape.back()) * sizeof(float);
     void *data = nullptr;
     if (device.type == DeviceType::cpu) {
-        // Thread-local: concurrent calls on other threads never share the scratch row. A row only
-        // grows, and growing keeps the old one alive: an earlier absent tensor of the same call
-        // (ssd's Dskip [H] before its initial_state [...,N]) still points at it. (Reallocating it
-        // freed that memory, which the sink row then reused: ssd read final_state values as D.)
-        struct Row {
-            std::unique_ptr<float[]> data;
-            size_t size = 0;
-            std::vector<std::unique_ptr<float[]>> retired;
-        };
-        thread_local Row zero_row, sink_row;
-        Row &row = is_input ? zero_row : sink_row;
-        const size_t n = static_cast<size_t>(shape.back());
-        if (row.size < n) {
-            if (row.data) row.retired.push_back(std::move(row.data));
-            row.size = std::max(n, 2 * row.size);
-            row.data.reset(new float[row.size]());  // zero-initialised
+        // Thread-local: concurrent calls on other threads never share the scratch row. Rows only
+        // grow, and a grown row never frees the one it replaces: one call may hold several absent
+        // tensors of different lengths (selective_scan's Dskip [D] and z [B,D,T]; ssd's Dskip [H] and initial_state), and a
+        // reallocation would leave the earlier ones dangling.
+        thread_local std::vector<std::vector<float>> zero_rows, sink_rows;
+        auto &rows = is_input ? zero_rows : sink_rows;
+        if (rows.empty() || rows.back().size() < static_cast<size_t>(shape.back())) {
+            rows.emplace_back(static_cast<size_t>(shape.back()), 0.0f);
         }
-        data = row.data.get();
+        data = rows.back().data();
     } else {
 #ifdef SEQMIX_HAS_CUDA
         data = is_input ? cuda::zeros(device.index, bytes) : cuda::sink(device.index, bytes);

@@ -62,6 +62,24 @@ using kda_step_fn = gated_delta_rule_fn;
 using gated_delta_rule2_step_fn = gated_delta_rule2_fn;
 using rwkv7_step_fn = rwkv7_fn;
 
+// State-space mixers and decode attention (issue 8). Flags are int32 (0 or 1).
+using causal_conv1d_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *weight, halide_buffer_t *bias,
+                             halide_buffer_t *initial_state, int32_t silu, halide_buffer_t *y,
+                             halide_buffer_t *final_state);
+using causal_conv1d_step_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *weight, halide_buffer_t *bias,
+                                  halide_buffer_t *state, int32_t silu, halide_buffer_t *y, halide_buffer_t *new_state);
+using selective_scan_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *delta, halide_buffer_t *A,
+                              halide_buffer_t *Bm, halide_buffer_t *Cm, halide_buffer_t *Dskip, halide_buffer_t *z,
+                              halide_buffer_t *delta_bias, halide_buffer_t *initial_state, int32_t delta_softplus,
+                              int32_t has_z, halide_buffer_t *y, halide_buffer_t *final_state);
+using selective_scan_step_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *delta, halide_buffer_t *A,
+                                   halide_buffer_t *Bm, halide_buffer_t *Cm, halide_buffer_t *Dskip,
+                                   halide_buffer_t *z, halide_buffer_t *delta_bias, halide_buffer_t *state,
+                                   int32_t delta_softplus, int32_t has_z, halide_buffer_t *y,
+                                   halide_buffer_t *new_state);
+using decode_attention_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v,
+                                halide_buffer_t *lens, float scale, halide_buffer_t *o, halide_buffer_t *lse);
+
 using AnyFn = void (*)();
 
 struct VariantEntry {

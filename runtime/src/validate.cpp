@@ -37,7 +37,7 @@ void Checker::optional_tensor(const char *name, const std::optional<Tensor> &t, 
     if (t) tensor(name, *t, std::move(layout), is_output);
 }
 
-void Checker::tensor(const char *name, const Tensor &t, std::vector<std::string> layout, bool is_output) {
+void Checker::tensor(const char *name, const Tensor &t, std::vector<std::string> layout, bool is_output, DType dtype) {
     const std::string layout_str = fmt::format("[{}]", fmt::join(layout, ","));
     if (t.data == nullptr) fail(fmt::format("{} is null", name));
     if (t.rank() != static_cast<int>(layout.size())) {
@@ -46,7 +46,9 @@ void Checker::tensor(const char *name, const Tensor &t, std::vector<std::string>
     if (t.strides.size() != t.shape.size()) {
         fail(fmt::format("{} has {} strides for {} dimensions", name, t.strides.size(), t.shape.size()));
     }
-    if (t.dtype != DType::f32) fail(fmt::format("{} has dtype {}, expected f32", name, to_string(t.dtype)));
+    if (t.dtype != dtype) {
+        fail(fmt::format("{} has dtype {}, expected {}", name, to_string(t.dtype), to_string(dtype)));
+    }
 
     // Device: all tensors of a call live on one device.
     if (seen_.empty()) {
@@ -121,7 +123,7 @@ Range byte_range(const Tensor &t) {
     int64_t last = 0;
     for (size_t i = 0; i < t.shape.size(); i++) last += (t.shape[i] - 1) * t.strides[i];
     auto base = reinterpret_cast<uintptr_t>(t.data);
-    return {base, base + static_cast<uintptr_t>(last + 1) * 4};
+    return {base, base + static_cast<uintptr_t>(last + 1) * 4};  // f32 and i32 alike
 }
 }  // namespace
 

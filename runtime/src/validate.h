@@ -21,10 +21,11 @@ class Checker {
 public:
     explicit Checker(const char *fn) : fn_(fn) {}
 
-    // A tensor of the given layout, e.g. {"B", "T", "H", "K"}: f32, non-null, last dimension
-    // contiguous, positive strides, on the same device as the first tensor checked. Symbols bind
-    // on first use; later tensors must agree.
-    void tensor(const char *name, const Tensor &t, std::vector<std::string> layout, bool is_output = false);
+    // A tensor of the given layout, e.g. {"B", "T", "H", "K"}: of `dtype` (f32 unless said, e.g.
+    // decode_attention's i32 lens), non-null, last dimension contiguous, positive strides, on the
+    // same device as the first tensor checked. Symbols bind on first use; later tensors must agree.
+    void tensor(const char *name, const Tensor &t, std::vector<std::string> layout, bool is_output = false,
+                DType dtype = DType::f32);
     void optional_tensor(const char *name, const std::optional<Tensor> &t, std::vector<std::string> layout,
                          bool is_output = false);
 

@@ -234,6 +234,65 @@ SEQMIX_API void ssd_bidirectional(const Tensor &x, const Tensor &dt_f, const Ten
                                   const std::optional<Tensor> &dt_bias = std::nullopt,
                                   const SsdOptions &options = {});
 
+// ---- state-space models and decode attention (MIXERS.md "State-space models", "decode attention") --
+// Causal depthwise conv1d (mamba's causal_conv1d, fla's ShortConvolution), sequence-major:
+//   y[b,t,d] = act(bias[d] + sum_{j<W} weight[d,j] * x[b, t-(W-1)+j, d]),  W = 2..4,
+// x before t = 0 read from initial_state [B,D,W-1] (zeros if absent); final_state [B,D,W-1] gets
+// the last W-1 inputs. x, y [B,T,D], weight [D,W], bias [D].
+enum class Activation { identity, silu };
+struct CausalConv1dOptions : CallOptions {
+    Activation activation = Activation::identity;
+};
+SEQMIX_API void causal_conv1d(const Tensor &x, const Tensor &weight, const Tensor &y,
+                              const std::optional<Tensor> &bias = std::nullopt,
+                              const std::optional<Tensor> &initial_state = std::nullopt,
+                              const std::optional<Tensor> &final_state = std::nullopt,
+                              const CausalConv1dOptions &options = {});
+// One decode token: x [B,D], state [B,D,W-1] (oldest first) -> y [B,D], new_state [B,D,W-1]
+// (shifted by one, x appended). state and new_state must not overlap.
+SEQMIX_API void causal_conv1d_step(const Tensor &x, const Tensor &weight, const Tensor &state, const Tensor &y,
+                                   const Tensor &new_state, const std::optional<Tensor> &bias = std::nullopt,
+                                   const CausalConv1dOptions &options = {});
+
+// Mamba (S6) selective scan, channel-major as mamba_ssm's selective_scan_fn:
+//   dt = softplus(delta + delta_bias) (or delta + delta_bias), h_t = exp(dt_t A) h_{t-1} + dt_t Bm_t x_t,
+//   y_t = Cm_t . h_t + Dskip x_t, then y *= silu(z) when z is given.
+// x, delta, z, y [B,D,T]; A [D,N]; Bm, Cm each either [D,N] (time-invariant) or [B,G,N,T]
+// (selective, channel d uses group d / (D/G), D % G == 0); Dskip, delta_bias [D] (zeros if
+// absent); initial_state, final_state [B,D,N] (zeros / not written if absent).
+struct SelectiveScanOptions : CallOptions {
+    bool delta_softplus = false;
+};
+SEQMIX_API void selective_scan(const Tensor &x, const Tensor &delta, const Tensor &A, const Tensor &Bm,
+                               const Tensor &Cm, const Tensor &y, const std::optional<Tensor> &Dskip = std::nullopt,
+                               const std::optional<Tensor> &z = std::nullopt,
+                               const std::optional<Tensor> &delta_bias = std::nullopt,
+                               const std::optional<Tensor> &initial_state = std::nullopt,
+                               const std::optional<Tensor> &final_state = std::nullopt,
+                               const SelectiveScanOptions &options = {});
+// One decode token (mamba's selective_state_update): x, delta, z, y [B,D]; Bm, Cm [D,N] or
+// [B,G,N]; state, new_state [B,D,N] (must not overlap).
+SEQMIX_API void selective_scan_step(const Tensor &x, const Tensor &delta, const Tensor &A, const Tensor &Bm,
+                                    const Tensor &Cm, const Tensor &state, const Tensor &y, const Tensor &new_state,
+                                    const std::optional<Tensor> &Dskip = std::nullopt,
+                                    const std::optional<Tensor> &z = std::nullopt,
+                                    const std::optional<Tensor> &delta_bias = std::nullopt,
+                                    const SelectiveScanOptions &options = {});
+
+// Decode attention (split-K / flash-decoding): q [B,Tq,H,K] (Tq = 1..8 new tokens), a padded KV
+// cache k [B,Lmax,Hkv,K], v [B,Lmax,Hkv,V] with lens [B] (i32, on q's device) valid entries per
+// sequence, the new tokens being the last Tq of them: query i of sequence b sits at position
+// lens[b] - Tq + i and sees keys l <= that position. -> o [B,Tq,H,V], lse [B,H,Tq] (optional).
+// GQA: query head h reads kv head h / (H / Hkv). A query with no visible key (lens[b] < Tq)
+// gets o = 0, lse = -inf. lens outside [0, Lmax] are clamped into it (device values are not read
+// by the host).
+struct DecodeAttentionOptions : CallOptions {
+    std::optional<float> scale;  // default 1/sqrt(K)
+};
+SEQMIX_API void decode_attention(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &lens,
+                                 const Tensor &o, const std::optional<Tensor> &lse = std::nullopt,
+                                 const DecodeAttentionOptions &options = {});
+
 // ---- introspection ---------------------------------------------------------------------------
 // One built AOT variant: seqmix_<mixer>_<target>_<bucket>.
 struct VariantInfo {
