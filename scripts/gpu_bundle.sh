@@ -16,7 +16,7 @@ SEQMIX_BUILD_DIR="$build" bash "$root/scripts/build.sh" -DSEQMIX_STATIC_CXX=ON -
 bins=("$@")
 if ((${#bins[@]} == 0)); then
     for b in tests/seqmix_kernel_tests tests/validation_test tests/dispatch_test tests/c_api_test bench/seqmix-bench \
-             tests/dist_test bench/seqmix-dist-bench; do
+             tests/dist_test_nompi bench/seqmix-dist-bench; do
         [ -x "$build/$b" ] && bins+=("$b")
     done
 fi
