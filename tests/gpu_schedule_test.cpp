@@ -190,6 +190,8 @@ TEST_P(GpuSchedule, ScalarDecayStep) {
         expect_close("o", values(o), ref.o, kTol);
         expect_close("new_state", values(ns), ref.final_state, kTol);
     }
+}
+
 TEST_P(GpuSchedule, GlaState) {
     if (GetParam().find('@') != std::string::npos) GTEST_SKIP() << "gla_state has default schedules only";
     // T = 150: three chunks of 64 (or five of 32), the last partial; the state from zero.
