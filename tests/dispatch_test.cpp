@@ -108,6 +108,10 @@ TEST_F(GlaDispatch, ForcedBucketWhoseConditionFailsThrows) {
 }
 
 TEST_F(GlaDispatch, ForcedBucketWhoseConditionHoldsRuns) {
+    bool built = false;
+    for (const auto &v : seqmix::variants()) built = built || (v.mixer == "gla" && v.target == "x86-64" && v.bucket == "short");
+    // The GPU hosts' binaries build the AVX-512 CPU target only (scripts/gpu_bundle.sh).
+    if (!built) GTEST_SKIP() << "x86-64/short is not built here";
     run_gla(100, "x86-64/short");
     EXPECT_EQ(seqmix::last_variant(), "x86-64/short");
 }
