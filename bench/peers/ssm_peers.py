@@ -33,7 +33,7 @@ def run_decode(torch, args, rows, save):
     H, Hkv, D = 32, 8, 128
     shapes = [(2, 1024)] if args.quick else [(64, 4096), (64, 16384), (8, 65536), (8, 131072), (1, 1048576)]
     for B, L in shapes:
-        shape = f"B{B}_T1_S{L}_H{H}_Hkv{Hkv}_K{D}_V{D}"
+        shape = f"B{B}_Tq1_L{L}_H{H}_Hkv{Hkv}_K{D}_V{D}"  # seqmix-bench's decode_attention name
         row = {"peer": "torch_sdpa_default", "mixer": "decode_attention", "form": "equal", "shape": shape,
                "dtype": "float32", "bytes": 4.0 * B * (2 * L * Hkv * D + 2 * H * D)}
         try:
