@@ -88,6 +88,11 @@ Check compare(const std::vector<double> &got, const std::vector<double> &want, d
 // Fills rate, ceiling, fraction from stats and the fixed work count.
 void finish_rates(RowResult &row, const Context &ctx);
 
+// A row of `mixer` (its form, shape name and the variant asked for, "" = dispatch) on ctx's device
+// with ctx's protocol; the caller sets its work count.
+RowResult new_row(const Context &ctx, const std::string &mixer, const std::string &form, const std::string &shape,
+                  const std::string &variant);
+
 // The cache size that cold-cache rotation must beat on this device (CPU LLC or GPU L2).
 double cache_bytes(const Context &ctx);
 

@@ -53,13 +53,7 @@ void attention_rows(const Context &ctx, std::vector<RowResult> &out) {
         };
 
         for (const std::string &variant : variants_to_run(ctx, "attention")) {
-            RowResult row;
-            row.mixer = "attention";
-            row.form = "causal";
-            row.device = device_name(ctx.device);
-            row.shape = shape_name(s);
-            row.requested = variant.empty() ? "dispatch" : variant;
-            row.protocol = ctx.protocol;
+            RowResult row = new_row(ctx, "attention", "causal", shape_name(s), variant);
             row.flops = attention_flops(s, true);
             AttentionOptions opt;
             opt.causal = true;

@@ -127,4 +127,16 @@ void run_row(RowResult &row, const Context &ctx, Runner &runner, const std::func
     }
 }
 
+RowResult new_row(const Context &ctx, const std::string &mixer, const std::string &form, const std::string &shape,
+                  const std::string &variant) {
+    RowResult row;
+    row.mixer = mixer;
+    row.form = form;
+    row.device = device_name(ctx.device);
+    row.shape = shape;
+    row.requested = variant.empty() ? "dispatch" : variant;
+    row.protocol = ctx.protocol;
+    return row;
+}
+
 }  // namespace seqmix::bench

@@ -18,18 +18,6 @@ namespace seqmix::bench {
 
 namespace {
 
-RowResult new_row(const Context &ctx, const std::string &mixer, const char *form, const std::string &shape,
-                  const std::string &variant) {
-    RowResult row;
-    row.mixer = mixer;
-    row.form = form;
-    row.device = device_name(ctx.device);
-    row.shape = shape;
-    row.requested = variant.empty() ? "dispatch" : variant;
-    row.protocol = ctx.protocol;
-    return row;
-}
-
 std::vector<float> unit_rows(std::vector<float> x, int64_t n) {
     for (size_t r = 0; r < x.size() / size_t(n); r++) {
         double ss = 0;

@@ -15,18 +15,6 @@ namespace seqmix::bench {
 
 namespace {
 
-RowResult new_row(const Context &ctx, const char *mixer, const char *form, const std::string &shape,
-                  const std::string &variant) {
-    RowResult row;
-    row.mixer = mixer;
-    row.form = form;
-    row.device = device_name(ctx.device);
-    row.shape = shape;
-    row.requested = variant.empty() ? "dispatch" : variant;
-    row.protocol = ctx.protocol;
-    return row;
-}
-
 // Times the CPU recurrent peer on the same inputs and checks it against the same reference.
 PeerResult recurrent_peer(const Context &ctx, const Protocol &protocol, const std::function<void(int)> &call,
                           const std::function<Check()> &check) {

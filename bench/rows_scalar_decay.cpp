@@ -14,18 +14,6 @@ namespace seqmix::bench {
 
 namespace {
 
-RowResult new_row(const Context &ctx, const std::string &mixer, const char *form, const std::string &shape,
-                  const std::string &variant) {
-    RowResult row;
-    row.mixer = mixer;
-    row.form = form;
-    row.device = device_name(ctx.device);
-    row.shape = shape;
-    row.requested = variant.empty() ? "dispatch" : variant;
-    row.protocol = ctx.protocol;
-    return row;
-}
-
 bool has_gate(const std::string &mixer) {
     return mixer == "simple_gla" || mixer == "simple_gla_step";
 }

@@ -15,18 +15,6 @@ namespace seqmix::bench {
 
 namespace {
 
-RowResult new_row(const Context &ctx, const std::string &mixer, const char *form, const std::string &shape,
-                  const std::string &variant) {
-    RowResult row;
-    row.mixer = mixer;
-    row.form = form;
-    row.device = device_name(ctx.device);
-    row.shape = shape;
-    row.requested = variant.empty() ? "dispatch" : variant;
-    row.protocol = ctx.protocol;
-    return row;
-}
-
 // Mamba-2's ranges: dt in [1e-3, 0.1], A = -[1, 16].
 std::vector<float> ssd_dt(size_t n, unsigned seed) {
     std::vector<float> x = random_normal(n, seed);

@@ -19,15 +19,10 @@ namespace seqmix::bench {
 
 namespace {
 
+// Every issue-8 row is memory-bound: its work is `bytes`.
 RowResult new_row(const Context &ctx, const char *mixer, const char *form, const std::string &shape,
                   const std::string &variant, double bytes) {
-    RowResult row;
-    row.mixer = mixer;
-    row.form = form;
-    row.device = device_name(ctx.device);
-    row.shape = shape;
-    row.requested = variant.empty() ? "dispatch" : variant;
-    row.protocol = ctx.protocol;
+    RowResult row = seqmix::bench::new_row(ctx, mixer, form, shape, variant);
     row.memory_bound = true;
     row.bytes = bytes;
     return row;
