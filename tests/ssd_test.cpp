@@ -379,11 +379,7 @@ std::vector<Case> step_cases() {
 INSTANTIATE_TEST_SUITE_P(Shapes, SsdStep, ::testing::ValuesIn(cross(step_cases(), "ssd_step")), ParamName());
 
 // ssd_bidirectional vs its reference (two references of ssd, shifted and flipped).
-class SsdBidirectional : public ::testing::TestWithParam<Param> {};
-
-TEST_P(SsdBidirectional, MatchesReference) {
-    const Param &p = GetParam();
-    SEQMIX_SKIP_UNRUNNABLE(p);
+void check_bidirectional(const Param &p) {
     const Case &c = p.c;
     const Inputs f(c, "ssd_bidir_f"), b(c, "ssd_bidir_b");  // x, A, D, bias from f
     Buffers bf(c, p.variant.backend, f), bb(c, p.variant.backend, b);
@@ -407,6 +403,13 @@ TEST_P(SsdBidirectional, MatchesReference) {
     if (c.strided) EXPECT_TRUE(bf.y.padding_untouched()) << "wrote into y's padding";
 }
 
+class SsdBidirectional : public ::testing::TestWithParam<Param> {};
+
+TEST_P(SsdBidirectional, MatchesReference) {
+    SEQMIX_SKIP_UNRUNNABLE(GetParam());
+    check_bidirectional(GetParam());
+}
+
 std::vector<Case> bidirectional_cases() {
     std::vector<Case> cs = {shape(1, 1, 2, 16, 32, 1),  shape(1, 2, 2, 16, 32, 1),
                             shape(2, 63, 4, 16, 32, 2), shape(2, 77, 3, 13, 17, 3, Dt::softplus),
@@ -422,6 +425,17 @@ std::vector<Case> bidirectional_cases() {
 
 INSTANTIATE_TEST_SUITE_P(Shapes, SsdBidirectional,
                          ::testing::ValuesIn(cross(bidirectional_cases(), "ssd_bidirectional")), ParamName());
+
+// Mamba-2's shape (B4 T4096 H32 P64 N128): a CUDA schedule that fused the chunk index into a block
+// loop sized a thread-level Func over every chunk and wrote out of bounds there (H200).
+class SsdBidirectionalLong : public ::testing::TestWithParam<Param> {};
+TEST_P(SsdBidirectionalLong, MatchesReference) {
+    SEQMIX_SKIP_UNRUNNABLE(GetParam());
+    check_bidirectional(GetParam());
+}
+INSTANTIATE_TEST_SUITE_P(Shapes, SsdBidirectionalLong,
+                         ::testing::ValuesIn(cross(std::vector<Case>{shape(4, 4096, 32, 64, 128, 1)}, "ssd_bidirectional")),
+                         ParamName());
 
 TEST(SsdVariants, CpuDefaultIsBuilt) {
     for (const std::string mixer : {"ssd", "ssd_step", "ssd_bidirectional"}) {

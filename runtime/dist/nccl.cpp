@@ -7,7 +7,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -32,12 +34,21 @@ struct Nccl {
     ncclResult_t (*GetVersion)(int *) = nullptr;
 };
 
+// One load per library name: a later call naming another library (or a missing one) gets its
+// own answer, not the first call's.
 const Nccl &load_nccl(const std::string &library) {
-    static Nccl n;
-    static std::string error;
-    static std::once_flag once;
-    std::call_once(once, [&] {
-        const std::string name = library.empty() ? "libnccl.so.2" : library;
+    struct Loaded {
+        Nccl n;
+        std::string error;
+    };
+    static std::mutex mu;
+    static std::map<std::string, Loaded> loaded;
+    const std::string name = library.empty() ? "libnccl.so.2" : library;
+    std::lock_guard<std::mutex> lock(mu);
+    auto [it, fresh] = loaded.try_emplace(name);
+    Nccl &n = it->second.n;
+    std::string &error = it->second.error;
+    if (fresh) {
         void *lib = dlopen(name.c_str(), RTLD_NOW | RTLD_GLOBAL);
         if (!lib) {
             const char *ld = std::getenv("LD_LIBRARY_PATH");
@@ -45,23 +56,23 @@ const Nccl &load_nccl(const std::string &library) {
                                 "that holds it on LD_LIBRARY_PATH (e.g. PyTorch's site-packages/nvidia/nccl/lib); "
                                 "LD_LIBRARY_PATH is '{}'",
                                 name, dlerror(), ld ? ld : "");
-            return;
+        } else {
+            auto sym = [&](const char *s) { return dlsym(lib, s); };
+            n.GetUniqueId = reinterpret_cast<decltype(n.GetUniqueId)>(sym("ncclGetUniqueId"));
+            n.CommInitRank = reinterpret_cast<decltype(n.CommInitRank)>(sym("ncclCommInitRank"));
+            n.AllGather = reinterpret_cast<decltype(n.AllGather)>(sym("ncclAllGather"));
+            n.AllReduce = reinterpret_cast<decltype(n.AllReduce)>(sym("ncclAllReduce"));
+            n.CommDestroy = reinterpret_cast<decltype(n.CommDestroy)>(sym("ncclCommDestroy"));
+            n.GetErrorString = reinterpret_cast<decltype(n.GetErrorString)>(sym("ncclGetErrorString"));
+            n.GetLastError = reinterpret_cast<decltype(n.GetLastError)>(sym("ncclGetLastError"));
+            n.GetVersion = reinterpret_cast<decltype(n.GetVersion)>(sym("ncclGetVersion"));
+            if (!n.GetUniqueId || !n.CommInitRank || !n.AllGather || !n.AllReduce || !n.CommDestroy || !n.GetErrorString) {
+                error = fmt::format("seqmix::dist::nccl: {} lacks the NCCL 2 entry points (ncclGetUniqueId, ncclCommInitRank, "
+                                    "ncclAllGather, ...): not a NCCL 2 library?",
+                                    name);
+            }
         }
-        auto sym = [&](const char *s) { return dlsym(lib, s); };
-        n.GetUniqueId = reinterpret_cast<decltype(n.GetUniqueId)>(sym("ncclGetUniqueId"));
-        n.CommInitRank = reinterpret_cast<decltype(n.CommInitRank)>(sym("ncclCommInitRank"));
-        n.AllGather = reinterpret_cast<decltype(n.AllGather)>(sym("ncclAllGather"));
-        n.AllReduce = reinterpret_cast<decltype(n.AllReduce)>(sym("ncclAllReduce"));
-        n.CommDestroy = reinterpret_cast<decltype(n.CommDestroy)>(sym("ncclCommDestroy"));
-        n.GetErrorString = reinterpret_cast<decltype(n.GetErrorString)>(sym("ncclGetErrorString"));
-        n.GetLastError = reinterpret_cast<decltype(n.GetLastError)>(sym("ncclGetLastError"));
-        n.GetVersion = reinterpret_cast<decltype(n.GetVersion)>(sym("ncclGetVersion"));
-        if (!n.GetUniqueId || !n.CommInitRank || !n.AllGather || !n.AllReduce || !n.CommDestroy || !n.GetErrorString) {
-            error = fmt::format("seqmix::dist::nccl: {} lacks the NCCL 2 entry points (ncclGetUniqueId, ncclCommInitRank, "
-                                "ncclAllGather, ...): not a NCCL 2 library?",
-                                name);
-        }
-    });
+    }
     if (!error.empty()) throw Error(error);
     return n;
 }
