@@ -1,7 +1,7 @@
 // seqmix-dist-bench: sequence-parallel GLA (seqmix::dist::gla) on N ranks against one rank
 // (seqmix::gla on the whole sequence), with the split of the distributed call into its phases:
-// the slice's state (gla_state), the communication (metadata + the one all-gather), the host
-// combine, the slice's outputs. One process per rank; rank 0 prints one JSON document.
+// the slice from a zero state (gla + gla_decay), the communication (metadata + the one
+// all-gather), the host combine, the true initial state's share of the outputs (gla_inter). One process per rank; rank 0 prints one JSON document.
 //
 //   GPU host, 2 GPUs (no MPI there): NCCL, ids through a file rendezvous
 //     export LD_LIBRARY_PATH=<dir of libnccl.so.2>:$LD_LIBRARY_PATH SEQMIX_DIST_RENDEZVOUS=$(mktemp -d)

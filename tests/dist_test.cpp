@@ -1,7 +1,7 @@
-// seqmix::dist (runtime/dist/): sequence-parallel GLA and attention on 2 and 3 ranks equal the
-// single-process result on the whole sequence, slices of awkward lengths included; the
-// communicator's errors. Run by ctest under `mpirun -np 2` and `-np 3` (dist_test, MPI, CPU
-// tensors; CUDA tensors too where every rank has a GPU). dist_test_nompi is the same file without
+// seqmix::dist (runtime/dist/): sequence-parallel GLA, linear attention, retention, simple GLA
+// and attention on 2 and 3 ranks equal the single-process result on the whole sequence, slices of
+// awkward lengths included; the communicator's errors. Run by ctest under `mpirun -np 2` and
+// `-np 3` (dist_test, MPI, CPU tensors; CUDA tensors too where every rank has a GPU). dist_test_nompi is the same file without
 // MPI, for the GPU host: one process per GPU, ranks from RANK/WORLD_SIZE/LOCAL_RANK, NCCL's id
 // through the file rendezvous in $SEQMIX_DIST_RENDEZVOUS (runtime/dist/README.md).
 //
@@ -112,15 +112,29 @@ std::vector<int64_t> lengths(Layout l, int n) {
     return len;
 }
 
+// The LASP-2 mixers: GLA (a decay per key channel) and the scalar-decay family (one per head).
+enum class Mixer { gla, linear_attn, retention, simple_gla };
+const char *to_string(Mixer m) {
+    switch (m) {
+    case Mixer::gla: return "gla";
+    case Mixer::linear_attn: return "linear_attn";
+    case Mixer::retention: return "retention";
+    case Mixer::simple_gla: return "simple_gla";
+    }
+    return "?";
+}
+
 struct DistCase {
     Backend backend;
     Layout layout;
     bool initial_state = false;
     Gates gates = Gates::normal;
+    Mixer mixer = Mixer::gla;
 };
 std::string case_name(const ::testing::TestParamInfo<DistCase> &info) {
     const DistCase &c = info.param;
-    return std::string(test::to_string(c.backend)) + "_" + to_string(c.layout) + (c.initial_state ? "_h0" : "") + "_" +
+    const std::string prefix = c.mixer == Mixer::gla ? "" : std::string(to_string(c.mixer)) + "_";
+    return prefix + test::to_string(c.backend) + "_" + to_string(c.layout) + (c.initial_state ? "_h0" : "") + "_" +
            test::to_string(c.gates);
 }
 
@@ -134,8 +148,35 @@ std::vector<DistCase> gla_cases() {
         }
         cs.push_back({be, Layout::long_slices, true, Gates::near1});
         cs.push_back({be, Layout::uneven, true, Gates::near0});
+        // The scalar-decay family: every layout once, initial state on the awkward ones.
+        for (Mixer m : {Mixer::linear_attn, Mixer::retention, Mixer::simple_gla}) {
+            cs.push_back({be, Layout::uneven, true, Gates::normal, m});
+            cs.push_back({be, Layout::one_token_first, false, Gates::normal, m});
+            cs.push_back({be, Layout::one_token_each, true, Gates::normal, m});
+            cs.push_back({be, Layout::long_slices, false, m == Mixer::simple_gla ? Gates::near1 : Gates::normal, m});
+        }
     }
     return cs;
+}
+
+// The mixer on one device (dist == nullptr) or over the ranks. g is [B,T,H,K] for GLA, [B,T,H]
+// for simple GLA, unused otherwise.
+void run_mixer(Mixer m, Communicator *comm, const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g,
+               const Tensor &o, const std::optional<Tensor> &h0, const Tensor &ht, const dist::DistOptions &dopt = {}) {
+    switch (m) {
+    case Mixer::gla:
+        comm ? dist::gla(*comm, q, k, v, g, o, h0, ht, {}, dopt) : seqmix::gla(q, k, v, g, o, h0, ht);
+        return;
+    case Mixer::linear_attn:
+        comm ? dist::linear_attn(*comm, q, k, v, o, h0, ht, {}, dopt) : seqmix::linear_attn(q, k, v, o, h0, ht);
+        return;
+    case Mixer::retention:
+        comm ? dist::retention(*comm, q, k, v, o, h0, ht, {}, dopt) : seqmix::retention(q, k, v, o, h0, ht);
+        return;
+    case Mixer::simple_gla:
+        comm ? dist::simple_gla(*comm, q, k, v, g, o, h0, ht, {}, dopt) : seqmix::simple_gla(q, k, v, g, o, h0, ht);
+        return;
+    }
 }
 
 // ---- GLA ---------------------------------------------------------------------------------------
@@ -150,32 +191,34 @@ TEST_P(DistGla, EqualsOneProcess) {
     std::vector<int64_t> t0(n + 1, 0);
     std::partial_sum(len.begin(), len.end(), t0.begin() + 1);
     const int64_t B = 2, T = t0[n], H = 2, K = 64, V = 48, Tr = len[r];
+    const int64_t G = c.mixer == Mixer::gla ? K : 1;  // gates per (token, head)
 
     // The same inputs on every rank (same seed): the whole sequence.
     Rng rng(seed_of(std::string("dist_gla_") + case_name({c, 0}) + std::to_string(n)));
     const std::vector<float> q = rng.normal(B * T * H * K), k = rng.normal(B * T * H * K, 0.0, 0.125),
-                             v = rng.normal(B * T * H * V), g = gates(rng, B * T * H * K, c.gates),
+                             v = rng.normal(B * T * H * V), g = gates(rng, B * T * H * G, c.gates),
                              h0 = rng.normal(B * H * K * V);
+    auto g_shape = [&](int64_t t) { return c.mixer == Mixer::gla ? std::vector<int64_t>{B, t, H, K} : std::vector<int64_t>{B, t, H}; };
 
     // One process, the whole sequence.
-    Buffer fq(c.backend, {B, T, H, K}), fk(c.backend, {B, T, H, K}), fv(c.backend, {B, T, H, V}), fg(c.backend, {B, T, H, K});
+    Buffer fq(c.backend, {B, T, H, K}), fk(c.backend, {B, T, H, K}), fv(c.backend, {B, T, H, V}), fg(c.backend, g_shape(T));
     Buffer fo(c.backend, {B, T, H, V}), fh0(c.backend, {B, H, K, V}), fht(c.backend, {B, H, K, V});
     fq.upload(q), fk.upload(k), fv.upload(v), fg.upload(g), fh0.upload(h0);
     const std::optional<Tensor> init = c.initial_state ? std::optional<Tensor>(tens(fh0)) : std::nullopt;
-    seqmix::gla(tens(fq), tens(fk), tens(fv), tens(fg), tens(fo), init, tens(fht));
+    run_mixer(c.mixer, nullptr, tens(fq), tens(fk), tens(fv), tens(fg), tens(fo), init, tens(fht));
     const std::vector<float> o_one = fo.download(), ht_one = fht.download();
 
     // This rank's slice (outer strides padded: the slices need not be contiguous).
     auto padded = [](std::vector<int64_t> s) { return padded_strides(s, 2); };
     Buffer sq(c.backend, {B, Tr, H, K}, padded({B, Tr, H, K})), sk(c.backend, {B, Tr, H, K}, padded({B, Tr, H, K}));
-    Buffer sv(c.backend, {B, Tr, H, V}, padded({B, Tr, H, V})), sg(c.backend, {B, Tr, H, K}, padded({B, Tr, H, K}));
+    Buffer sv(c.backend, {B, Tr, H, V}, padded({B, Tr, H, V})), sg(c.backend, g_shape(Tr), padded(g_shape(Tr)));
     Buffer so(c.backend, {B, Tr, H, V}, padded({B, Tr, H, V})), sht(c.backend, {B, H, K, V}, padded({B, H, K, V}));
     sq.upload(rows(q, B, T, H * K, t0[r], Tr)), sk.upload(rows(k, B, T, H * K, t0[r], Tr));
-    sv.upload(rows(v, B, T, H * V, t0[r], Tr)), sg.upload(rows(g, B, T, H * K, t0[r], Tr));
+    sv.upload(rows(v, B, T, H * V, t0[r], Tr)), sg.upload(rows(g, B, T, H * G, t0[r], Tr));
     dist::Timings timings;
     dist::DistOptions dopt;
     dopt.timings = &timings;
-    dist::gla(comm, tens(sq), tens(sk), tens(sv), tens(sg), tens(so), init, tens(sht), {}, dopt);
+    run_mixer(c.mixer, &comm, tens(sq), tens(sk), tens(sv), tens(sg), tens(so), init, tens(sht), dopt);
 
     const std::vector<double> o_ref = to_double(rows(o_one, B, T, H * V, t0[r], Tr)), ht_ref = to_double(ht_one);
     EXPECT_TRUE(close("o", so.download(), o_ref, so.shape(), fp32_tolerance(5e-5, T, o_ref))) << "rank " << r;

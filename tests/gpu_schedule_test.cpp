@@ -193,7 +193,7 @@ TEST_P(GpuSchedule, ScalarDecayStep) {
 }
 
 TEST_P(GpuSchedule, GlaState) {
-    if (GetParam().find('@') != std::string::npos) GTEST_SKIP() << "gla_state has default schedules only";
+    if (bucket_missing("gla_state", GetParam())) GTEST_SKIP() << "gla_state has no file for " << GetParam();
     // T = 150: three chunks of 64 (or five of 32), the last partial; the state from zero.
     const int B = 2, T = 150, H = 2, K = 64, V = 32;
     std::mt19937_64 rng(10);
@@ -210,6 +210,26 @@ TEST_P(GpuSchedule, GlaState) {
     ASSERT_EQ(jit("gla_state", GetParam())(bk, bv, bg, fs, dec), 0);
     expect_close("final_state", values(fs), ref.final_state, kTol);
     expect_close("decay", values(dec), decay, kTol);
+    if (bucket_missing("gla_decay", GetParam())) return;
+    Buffer<float> dec2(K, H, B);
+    ASSERT_EQ(jit("gla_decay", GetParam())(bg, dec2), 0);
+    expect_close("gla_decay", values(dec2), decay, kTol);
+}
+
+// gla_inter: o from zero (float64) + gla_inter(S0) == gla from S0, T = 150 (a partial chunk).
+TEST_P(GpuSchedule, GlaInter) {
+    if (bucket_missing("gla_inter", GetParam())) GTEST_SKIP() << "gla_inter has no file for " << GetParam();
+    const int B = 2, T = 150, H = 2, K = 64, V = 32;
+    std::mt19937_64 rng(11);
+    auto q = random_values(B * T * H * K, rng, -1, 1), k = random_values(B * T * H * K, rng, -1, 1);
+    auto v = random_values(B * T * H * V, rng, -1, 1), g = random_values(B * T * H * K, rng, -0.5, 0);
+    auto s0 = random_values(B * H * K * V, rng, -1, 1);
+    auto zero = seqmix::ref::gla_ref(q, k, v, g, {}, B, T, H, K, V, 0.125);
+    auto ref = seqmix::ref::gla_ref(q, k, v, g, s0, B, T, H, K, V, 0.125);
+    auto bq = tensor({B, T, H, K}, q), bg = tensor({B, T, H, K}, g), bs = tensor({B, H, K, V}, s0);
+    auto o = tensor({B, T, H, V}, zero.o);
+    ASSERT_EQ(jit("gla_inter", GetParam())(bq, bg, bs, o, 0.125f, o), 0);
+    expect_close("o", values(o), ref.o, kTol);
 }
 
 // Mamba-2 SSD (ssd, ssd_step, ssd_bidirectional): 1 < G < H, P != N, T not a multiple of the

@@ -30,6 +30,7 @@ struct Driver {
     CUresult (*cuPointerGetAttribute)(void *, int, CUdeviceptr) = nullptr;
     CUresult (*cuCtxPushCurrent)(CUcontext) = nullptr;
     CUresult (*cuCtxPopCurrent)(CUcontext *) = nullptr;
+    CUresult (*cuCtxGetCurrent)(CUcontext *) = nullptr;
     CUresult (*cuMemAlloc)(CUdeviceptr *, size_t) = nullptr;
     CUresult (*cuMemsetD8)(CUdeviceptr, unsigned char, size_t) = nullptr;
     int count = 0;
@@ -56,6 +57,7 @@ Driver &driver() {
                    load(lib, "cuDevicePrimaryCtxRetain", d.cuDevicePrimaryCtxRetain) &&
                    load(lib, "cuPointerGetAttribute", d.cuPointerGetAttribute) &&
                    load(lib, "cuCtxPushCurrent_v2", d.cuCtxPushCurrent) && load(lib, "cuCtxPopCurrent_v2", d.cuCtxPopCurrent) &&
+                   load(lib, "cuCtxGetCurrent", d.cuCtxGetCurrent) &&
                    load(lib, "cuMemAlloc_v2", d.cuMemAlloc) && load(lib, "cuMemsetD8_v2", d.cuMemsetD8);
         if (!all) {
             d.error = "the CUDA driver lacks a required entry point";
@@ -107,6 +109,13 @@ void *primary_context(int device) {
     CUcontext ctx = nullptr;
     if (!d.ok || d.cuDeviceGet(&dev, device) != 0 || d.cuDevicePrimaryCtxRetain(&ctx, dev) != 0) return nullptr;
     contexts[device] = ctx;
+    return ctx;
+}
+
+void *current_context() {
+    Driver &d = driver();
+    CUcontext ctx = nullptr;
+    if (!d.ok || d.cuCtxGetCurrent(&ctx) != 0) return nullptr;
     return ctx;
 }
 

@@ -15,6 +15,8 @@ int device_count();
 int capability(int device);
 // The device's primary context (retained once, as the CUDA runtime API does).
 void *primary_context(int device);
+// The calling thread's current context (nullptr if none).
+void *current_context();
 // Whether ptr is device (or managed) memory that the driver knows.
 bool is_device_pointer(const void *ptr);
 // A zeroed device allocation of at least `bytes`, owned by the runtime (for absent optional

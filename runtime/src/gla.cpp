@@ -1,5 +1,5 @@
-// seqmix::gla, gla_state and gla_step: validation and dispatch for the `gla`, `gla_state` and `gla_step`
-// generators.
+// seqmix::gla, gla_state, gla_decay, gla_inter and gla_step: validation and dispatch for their
+// generators (gla.cpp, gla_inter.cpp).
 #include <cmath>
 
 #include <fmt/format.h>
@@ -65,6 +65,38 @@ void gla_state(const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &
     detail::KernelBuffer bk(k, call.ctx, true), bv(v, call.ctx, true), bg(g, call.ctx, true);
     detail::KernelBuffer bf(final_state, call.ctx, false), bd(decay, call.ctx, false);
     call.run<detail::gla_state_fn>("gla_state", bk.get(), bv.get(), bg.get(), bf.get(), bd.get());
+}
+
+void gla_decay(const Tensor &g, const Tensor &decay, const GlaOptions &options) {
+    detail::Checker c("seqmix::gla_decay");
+    c.tensor("g", g, {"B", "T", "H", "K"});
+    c.tensor("decay", decay, {"B", "H", "K"}, true);
+    c.no_overlap();
+
+    detail::Call call("seqmix::gla_decay", c, options);
+    detail::KernelBuffer bg(g, call.ctx, true), bd(decay, call.ctx, false);
+    call.run<detail::gla_decay_fn>("gla_decay", bg.get(), bd.get());
+}
+
+void gla_inter(const Tensor &q, const Tensor &g, const Tensor &state, const Tensor &o, const GlaOptions &options) {
+    detail::Checker c("seqmix::gla_inter");
+    c.tensor("q", q, {"B", "T", "H", "K"});
+    c.tensor("g", g, {"B", "T", "H", "Kg"});
+    if (c.dim("Kg") != 1 && c.dim("Kg") != c.dim("K")) {
+        c.fail(fmt::format("g has shape {}, expected [B,T,H,K] with K == q's {} or [B,T,H,1] (one gate per head)",
+                           detail::shape_string(g.shape), c.dim("K")));
+    }
+    c.tensor("state", state, {"B", "H", "K", "V"});
+    c.tensor("o", o, {"B", "T", "H", "V"}, true);
+    c.no_overlap();
+    const float scale = scale_or_default(c, options.scale);
+
+    detail::Call call("seqmix::gla_inter", c, options);
+    detail::KernelBuffer bq(q, call.ctx, true), bg(g, call.ctx, true), bs(state, call.ctx, true);
+    // o is the kernel's input o_in and its output (one buffer, holding data like an input): each
+    // element is read, then written, by the same point of the pipeline.
+    detail::KernelBuffer bo(o, call.ctx, true);
+    call.run<detail::gla_inter_fn>("gla_inter", bq.get(), bg.get(), bs.get(), bo.get(), scale, bo.get());
 }
 
 void gla_step(const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &state,

@@ -31,8 +31,12 @@ void on_error(void *user_context, const char *msg) {
 #ifdef SEQMIX_HAS_CUDA
 int acquire_context(void *user_context, void **ctx, bool /*create*/) {
     auto *call = static_cast<CallContext *>(user_context);
+    // No call: Halide's own clean-up (halide_cuda_device_release at exit). Use the thread's
+    // current context (a rank on cuda:1 frees its cached allocations there, and never touches a
+    // cuda:0 that another process may hold exclusively), else cuda:0's.
+    void *current = call ? nullptr : cuda::current_context();
     int device = call ? call->device : 0;
-    *ctx = cuda::primary_context(device);
+    *ctx = current ? current : cuda::primary_context(device);
     if (!*ctx) {
         on_error(user_context, fmt::format("cannot retain the primary context of cuda:{}: {}", device,
                                            cuda::last_error()).c_str());

@@ -16,6 +16,9 @@ using gla_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_
                    halide_buffer_t *initial_state, float scale, halide_buffer_t *o, halide_buffer_t *final_state);
 using gla_state_fn = int(const void *, halide_buffer_t *k, halide_buffer_t *v, halide_buffer_t *g,
                          halide_buffer_t *final_state, halide_buffer_t *decay);
+using gla_decay_fn = int(const void *, halide_buffer_t *g, halide_buffer_t *decay);
+using gla_inter_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *g, halide_buffer_t *state,
+                         halide_buffer_t *o_in, float scale, halide_buffer_t *o);
 using gla_step_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, halide_buffer_t *g,
                         halide_buffer_t *state, float scale, halide_buffer_t *o, halide_buffer_t *new_state);
 // The scalar-decay family (linear_attn, retention, simple_gla and their step forms). linear_attn

@@ -53,4 +53,17 @@ GlaResult gla_step_ref(const std::vector<double> &q, const std::vector<double> &
     return gla_ref(q, k, v, g, state, B, 1, H, K, V, scale);
 }
 
+std::vector<double> gla_decay_ref(const std::vector<double> &g, int64_t B, int64_t T, int64_t H, int64_t K) {
+    std::vector<double> decay(B * H * K, 0.0);
+    for (int64_t b = 0; b < B; ++b) {
+        for (int64_t t = 0; t < T; ++t) {
+            for (int64_t h = 0; h < H; ++h) {
+                for (int64_t x = 0; x < K; ++x) decay[(b * H + h) * K + x] += g[((b * T + t) * H + h) * K + x];
+            }
+        }
+    }
+    for (double &d : decay) d = std::exp(d);
+    return decay;
+}
+
 }  // namespace seqmix::ref

@@ -24,4 +24,7 @@ GlaResult gla_step_ref(const std::vector<double> &q, const std::vector<double> &
                        const std::vector<double> &g, const std::vector<double> &state, int64_t B, int64_t H,
                        int64_t K, int64_t V, double scale);
 
+// The sequence's transition: g [B,T,H,K] -> exp(sum_t g_t) [B,H,K].
+std::vector<double> gla_decay_ref(const std::vector<double> &g, int64_t B, int64_t T, int64_t H, int64_t K);
+
 }  // namespace seqmix::ref

@@ -54,6 +54,10 @@ std::vector<double> to_double(const std::vector<float> &x) {
     return std::vector<double>(x.begin(), x.end());
 }
 
+std::vector<float> to_float(const std::vector<double> &x) {
+    return std::vector<float>(x.begin(), x.end());
+}
+
 uint64_t seed_of(const std::string &name) {
     uint64_t h = 1469598103934665603ull;
     for (unsigned char c : name) {

@@ -37,6 +37,8 @@ std::vector<float> gates(Rng &rng, int64_t n, Gates kind, double tau = 1.0);
 double logsigmoid(double x);
 
 std::vector<double> to_double(const std::vector<float> &x);
+// A float64 result rounded to float32 (a reference used as an fp32 kernel input).
+std::vector<float> to_float(const std::vector<double> &x);
 
 // A fixed seed derived from a test case's name (FNV-1a): stable across runs, platforms and the
 // order in which tests run, and different for every case.

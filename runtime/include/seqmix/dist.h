@@ -95,10 +95,10 @@ std::unique_ptr<Communicator> nccl(const NcclOptions &options = {});
 // Where the time of one call went, seconds on the host clock (each phase ends with a stream
 // synchronisation when timings are asked for; without them nothing waits but the combine).
 struct Timings {
-    double local_state = 0;  // gla: this slice's state and decay (gla_state); attention: packing K/V
+    double local_state = 0;  // gla: the slice from zero (gla) and its decay (gla_decay); attention: packing K/V
     double communication = 0;  // the metadata exchange and the one all-gather
     double combine = 0;        // gla: the prefix chain (host) and its copies; attention: unpacking
-    double output = 0;         // the mixer on the slice
+    double output = 0;         // gla: gla_inter from the true initial state; attention: the mixer on the slice
     double total = 0;
 };
 
@@ -107,18 +107,35 @@ struct DistOptions {
 };
 
 // Gated Linear Attention over the slices (LASP-2): each rank passes its slice q, k, g
-// [B,T_r,H,K], v [B,T_r,H,V] and gets o [B,T_r,H,V]. Per rank: gla_state of its slice (state C_r
-// from zero and decay d_r), ONE all-gather of (C_r, d_r) (B*H*K*(V+1) floats, independent of T),
-// the prefix S_in(r) = chain of earlier ranks' (d, C) starting from initial_state, then gla on the
-// slice from S_in(r). initial_state [B,H,K,V]: the sequence's, given on every rank or on none
-// (each rank reads its own copy: pass the same values). final_state [B,H,K,V]: the state after the
-// whole sequence, written on every rank that passes it (the last rank's comes from its gla call,
-// the others' from the same chain). The combine runs on the host (a few hundred KB); for CUDA
-// tensors it copies the gathered states down and S_in up.
+// [B,T_r,H,K], v [B,T_r,H,V] and gets o [B,T_r,H,V]. Per rank: gla on its slice from a zero state
+// (outputs so far and the slice's state C_r) and gla_decay (its decay d_r); ONE all-gather of
+// (C_r, d_r) (B*H*K*(V+1) floats, independent of T); the prefix S_in(r) = chain of earlier ranks'
+// (d, C) starting from initial_state; then gla_inter adds what S_in(r) contributes to the outputs
+// (a [T_r,K] x [K,V] product per head). initial_state [B,H,K,V]: the sequence's, given on every
+// rank or on none (each rank reads its own copy: pass the same values). final_state [B,H,K,V]: the
+// state after the whole sequence, from the same chain, written on every rank that passes it. The
+// combine runs on the host (a few hundred KB); for CUDA tensors it copies the gathered states down
+// and S_in up.
 void gla(Communicator &comm, const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &o,
          const std::optional<Tensor> &initial_state = std::nullopt,
          const std::optional<Tensor> &final_state = std::nullopt, const GlaOptions &options = {},
          const DistOptions &dist = {});
+
+// Linear attention, retention and simple GLA over the slices: as dist::gla, with one decay per
+// (token, head) (simple GLA's g [B,T,H], retention's gamma_h, 1 for linear attention), so the
+// all-gather is B*H*(K*V+1) floats per rank.
+void linear_attn(Communicator &comm, const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &o,
+                 const std::optional<Tensor> &initial_state = std::nullopt,
+                 const std::optional<Tensor> &final_state = std::nullopt, const RecurrenceOptions &options = {},
+                 const DistOptions &dist = {});
+void retention(Communicator &comm, const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &o,
+               const std::optional<Tensor> &initial_state = std::nullopt,
+               const std::optional<Tensor> &final_state = std::nullopt, const RecurrenceOptions &options = {},
+               const DistOptions &dist = {});
+void simple_gla(Communicator &comm, const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &o,
+                const std::optional<Tensor> &initial_state = std::nullopt,
+                const std::optional<Tensor> &final_state = std::nullopt, const RecurrenceOptions &options = {},
+                const DistOptions &dist = {});
 
 // Softmax attention over the slices (LASP-2H style): each rank passes its query slice q
 // [B,T_r,H,K] and its key/value slice k [B,T_r,Hkv,K], v [B,T_r,Hkv,V] (row-major contiguous),

@@ -114,6 +114,16 @@ SEQMIX_API void gla_step(const Tensor &q, const Tensor &k, const Tensor &v, cons
 SEQMIX_API void gla_state(const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &final_state,
                           const Tensor &decay, const GlaOptions &options = {});
 
+// The two other pieces of a one-pass sequence-parallel gla (LASP-2; seqmix/dist.h uses them):
+// gla_decay: g [B,T,H,K] -> decay [B,H,K] = exp(sum_t g_t), the sequence's transition.
+// gla_inter: o [B,T,H,V] += scale * (q_t * exp(sum_{s<=t} g_s))^T state, what a state [B,H,K,V]
+// entering the sequence adds to its outputs: gla from `state` == gla from zero, then gla_inter.
+// g may also be [B,T,H,1], one gate per head broadcast over K (the scalar-decay family; gla_decay
+// then gives [B,H,1]). o is read and written; it must not overlap q, g or state.
+SEQMIX_API void gla_decay(const Tensor &g, const Tensor &decay, const GlaOptions &options = {});
+SEQMIX_API void gla_inter(const Tensor &q, const Tensor &g, const Tensor &state, const Tensor &o,
+                          const GlaOptions &options = {});
+
 // ---- scalar-decay linear recurrences: linear attention, retention, simple GLA ----------------
 // S_t = a_t S_{t-1} + k_t v_t^T,  o_t = scale * S_t^T q_t, with the decay a_t per (token, head):
 //   linear_attn: a_t = 1;  retention: a_t = gamma_h = 1 - 2^(-5-h);  simple_gla: a_t = exp(g_t).
