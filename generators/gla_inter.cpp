@@ -77,11 +77,13 @@ public:
         gpre(kd, c, h, b) = 0.0f;
         RDom rc(1, nc - 1, "rc");
         gpre(kd, rc, h, b) = gpre(kd, rc - 1, h, b) + gcum(kd, C - 1, rc - 1, h, b);
-        q_dec(kd, i, c, h, b) = zero_past_t(q, kd, c * C + i, h, b) * exp(gcum(kd, i, c, h, b) + gpre(kd, c, h, b));
+        // q_dec and corr are indexed by t, not (i, c): a consumer's bounds through t % C span the
+        // whole chunk (a thread computing one o(t) computed corr for all C tokens of its chunk).
+        q_dec(kd, t, h, b) = q(kd, h, t, b) * exp(gcum(kd, t % C, t / C, h, b) + gpre(kd, t / C, h, b));
         RDom rk(0, K, "rk");
-        corr(vd, i, c, h, b) = 0.0f;
-        corr(vd, i, c, h, b) += q_dec(rk, i, c, h, b) * state(vd, rk, h, b);
-        o(vd, h, t, b) = o_in(vd, h, t, b) + scale * corr(vd, t % C, t / C, h, b);
+        corr(vd, t, h, b) = 0.0f;
+        corr(vd, t, h, b) += q_dec(rk, t, h, b) * state(vd, rk, h, b);
+        o(vd, h, t, b) = o_in(vd, h, t, b) + scale * corr(vd, t, h, b);
 
         for (auto *in : {&q, &g}) (*in).set_estimates({{0, 64}, {0, 8}, {0, 4096}, {0, 1}});
         state.set_estimates({{0, 64}, {0, 64}, {0, 8}, {0, 1}});
