@@ -1,0 +1,251 @@
+"""The Python functions of the ops, built from the table (_table.py) around the C++ binding.
+
+A call: bind the sizes the outputs need from the inputs' shapes, allocate the outputs not given
+in ``out=`` in the framework of the first input (numpy, torch, cupy; numpy memory handed over by
+DLPack for other CPU frameworks), pick the CUDA stream, and call the C++ function with every
+array viewed in place. The C++ runtime validates everything (shapes, strides, dtypes, devices):
+its message arrives as seqmix.Error. torch tensors go through torch.ops.seqmix (see _torch.py)
+so that torch.compile sees custom ops.
+"""
+import numpy as np
+
+from . import _seqmix as _C
+from ._docs import DOCS
+from ._table import SPECS
+
+Error = _C.Error
+KernelError = _C.KernelError
+
+_ACTIVATIONS = {None: _C.Activation.identity, "identity": _C.Activation.identity, "silu": _C.Activation.silu}
+
+
+class _Framework:
+    """How to allocate outputs like `first`, and which stream its CUDA work belongs to."""
+
+    def __init__(self, name, empty, stream=None, wrap=None):
+        self.name = name
+        self.empty = empty  # (first, shape, dtype_name) -> array
+        self.stream = stream  # (first) -> int or None (None: the stream= argument)
+        self.wrap = wrap  # (array) -> the caller's framework's array, or None: returned as is
+
+
+def _numpy_empty(first, shape, dtype):
+    return np.empty(shape, dtype)
+
+
+def _torch_framework():
+    import torch
+
+    def empty(first, shape, dtype):
+        return torch.empty(shape, dtype=getattr(torch, dtype), device=first.device)
+
+    def stream(first):
+        return torch.cuda.current_stream(first.device).cuda_stream if first.is_cuda else None
+
+    return _Framework("torch", empty, stream)
+
+
+def _cupy_framework():
+    import cupy
+
+    def empty(first, shape, dtype):
+        with first.device:
+            return cupy.empty(shape, dtype)
+
+    return _Framework("cupy", empty, lambda first: cupy.cuda.get_current_stream().ptr)
+
+
+def _dlpack_framework(module):
+    """Frameworks with no allocator borrowed here (JAX, ...): CPU outputs are numpy memory, handed to
+    the framework by DLPack after the call (jax.numpy.from_dlpack takes it without a copy)."""
+    import importlib
+
+    root = importlib.import_module(module)
+    from_dlpack = getattr(root, "from_dlpack", None) or getattr(getattr(root, "numpy", None), "from_dlpack", None)
+
+    def empty(first, shape, dtype):
+        device_type, _ = first.__dlpack_device__()
+        if device_type != 1:  # kDLCPU
+            raise Error(
+                f"seqmix: cannot allocate outputs for a {type(first).__name__} on a CUDA device: "
+                "pass out= (or use torch/cupy arrays)"
+            )
+        return np.empty(shape, dtype)
+
+    return _Framework(module, empty, None, from_dlpack)
+
+
+_NUMPY = _Framework("numpy", _numpy_empty)
+_FRAMEWORKS = {np.ndarray: _NUMPY}
+
+
+def framework_of(x):
+    fw = _FRAMEWORKS.get(type(x))
+    if fw is None:
+        root = type(x).__module__.split(".")[0]
+        if root == "torch":
+            fw = _torch_framework()
+        elif root == "cupy":
+            fw = _cupy_framework()
+        elif hasattr(x, "__dlpack__"):
+            fw = _dlpack_framework(root)
+        else:
+            raise Error(f"seqmix: a {type(x).__module__}.{type(x).__name__} is not an array (no DLPack, no buffer)")
+        _FRAMEWORKS[type(x)] = fw
+    return fw
+
+
+def output_shape(dims, sizes):
+    """The shape of an output from the sizes bound so far; None where an input did not give them (its
+    rank is wrong: the C++ validation then reports that input)."""
+    shape = []
+    for d in dims:
+        name, _, minus = d.partition("-")
+        if name not in sizes:
+            return None
+        shape.append(sizes[name] - int(minus or 0))
+    return tuple(shape)
+
+
+def bind_sizes(spec, inputs, optional_inputs):
+    sizes = {}
+    all_inputs = inputs + optional_inputs
+    for i, dims in spec.binders:
+        a = all_inputs[i]
+        if a is None:
+            continue
+        shape = a.shape
+        if len(shape) == len(dims):
+            for d, s in zip(dims, shape):
+                if d != "_" and d not in sizes:
+                    sizes[d] = int(s)
+    return sizes
+
+
+def make_options(spec, fields, stream, variant):
+    if stream is None and variant is None and fields == spec.field_defaults:
+        return spec.default_options  # shared, read only by C++: saves building one per call
+    options = getattr(_C, spec.options_class)()
+    for name, value in zip(spec.fields, fields):
+        if name == "activation":
+            if value not in _ACTIVATIONS:
+                raise Error(f"{spec.name}: activation must be None, 'identity' or 'silu', got {value!r}")
+            value = _ACTIVATIONS[value]
+        setattr(options, name, value)
+    if stream:
+        options.stream = int(stream)
+    if variant:
+        options.variant = variant
+    return options
+
+
+def _given_outputs(spec, out):
+    n = len(spec.outputs)
+    if out is None:
+        return [None] * n
+    if not isinstance(out, (tuple, list)):
+        return [out] + [None] * (n - 1)
+    if len(out) > n:
+        raise Error(f"{spec.name}: out= has {len(out)} arrays, the op has {n} outputs")
+    return list(out) + [None] * (n - len(out))
+
+
+def execute(spec, fw, inputs, optional_inputs, flags, fields, out, stream, variant, all_outputs=False):
+    """Runs the op; returns the outputs it produced (all of them, None for those not asked, when
+    all_outputs), allocating those not given in out=."""
+    first = inputs[0]
+    given = _given_outputs(spec, out)
+    sizes = bind_sizes(spec, inputs, optional_inputs)
+    wanted = dict(zip(spec.flags, flags))
+    outputs = []
+    for p, o in zip(spec.outputs, given):
+        if o is None and (p.flag is None or wanted[p.flag]):
+            shape = output_shape(p.dims, sizes)
+            # A placeholder where the inputs do not give the shape: C++ rejects the inputs first.
+            o = fw.empty(first, shape if shape is not None else (1,), "float32")
+        elif o is not None and getattr(getattr(o, "flags", None), "writeable", True) is False:
+            raise Error(f"{spec.name}: out array for {p.name} is read-only")
+        outputs.append(o)
+    groups = (inputs, optional_inputs, outputs)
+    args = [groups[g][i] for g, i in spec.order]
+    if fw.stream is not None and stream is None:
+        stream = fw.stream(first)
+    args.append(make_options(spec, fields, stream, variant))
+    spec.function(*args)
+    if fw.wrap is not None:
+        outputs = [None if o is None else fw.wrap(o) for o in outputs]
+    if all_outputs:
+        return outputs
+    return [o for o in outputs if o is not None]
+
+
+def call(spec, inputs, optional_inputs, flags, fields, out, stream, variant):
+    fw = _FRAMEWORKS.get(type(inputs[0])) or framework_of(inputs[0])
+    if fw.name == "torch" and out is None and stream is None:
+        from . import _torch
+
+        if _torch.registered():
+            results = _torch.call(spec, inputs, optional_inputs, flags, fields, variant)
+            return results[0] if len(results) == 1 else tuple(results)
+    results = execute(spec, fw, inputs, optional_inputs, flags, fields, out, stream, variant)
+    return results[0] if len(results) == 1 else tuple(results)
+
+
+def _prepare(spec):
+    """Caches what every call of the op needs: the C++ function, the argument order, the defaults."""
+    index = {"in": 0, "opt": 0, "out": 0}
+    group = {"in": 0, "opt": 1, "out": 2, "optout": 2}
+    order = []
+    for p in spec.params:
+        kind = "out" if p.kind == "optout" else p.kind
+        order.append((group[p.kind], index[kind]))
+        index[kind] += 1
+    spec.order = order
+    spec.function = getattr(_C, spec.name)
+    spec.default_options = getattr(_C, spec.options_class)()
+    spec.field_defaults = tuple(
+        None if f == "activation" else getattr(spec.default_options, f) for f in spec.fields
+    )
+
+
+def signature(spec):
+    """The Python signature: required inputs positional, everything else keyword-only."""
+    params = [p.name for p in spec.inputs] + ["*"]
+    params += [f"{p.name}=None" for p in spec.optional_inputs]
+    params += [f"{f}=False" for f in spec.flags]
+    params += [f"{f}={d!r}" for f, d in zip(spec.fields, spec.field_defaults)]
+    params += ["out=None", "stream=None", "variant=None"]
+    return ", ".join(params)
+
+
+def docstring(spec):
+    returned = ", ".join(p.name + (f" (if {p.flag})" if p.flag else "") for p in spec.outputs)
+    return (
+        f"{DOCS[spec.name]}\n\n"
+        f"Returns {returned}: one array, or a tuple when more than one is returned. out= takes the first\n"
+        "output's array or a tuple of them (None: allocated); outputs are allocated in the framework of the\n"
+        "first input, on its device. stream: a cudaStream_t as int (torch and cupy arrays use the current\n"
+        "stream); variant: force a kernel variant (seqmix.variants()). Raises seqmix.Error on bad input."
+    )
+
+
+def build(spec):
+    """The op's Python function, with its real signature (a generated def, so that calls pass
+    tuples straight through: no **kwargs parsing on the hot path)."""
+    _prepare(spec)
+    names = lambda items: "".join(f"{n}, " for n in items)  # noqa: E731
+    source = (
+        f"def {spec.name}({signature(spec)}):\n"
+        f"    return _call(_spec, ({names(p.name for p in spec.inputs)}), "
+        f"({names(p.name for p in spec.optional_inputs)}), ({names(spec.flags)}), ({names(spec.fields)}), "
+        "out, stream, variant)\n"
+    )
+    namespace = {"_call": call, "_spec": spec}
+    exec(source, namespace)  # noqa: S102 - the source is built from the table above, not from input
+    fn = namespace[spec.name]
+    fn.__doc__ = docstring(spec)
+    fn.__module__ = "seqmix"
+    return fn
+
+
+OPS = {name: build(spec) for name, spec in SPECS.items()}
