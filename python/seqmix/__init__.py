@@ -12,11 +12,18 @@ Bad arguments raise seqmix.Error (a ValueError) with the runtime's message; a fa
 seqmix.KernelError. With torch installed, the ops are also torch.ops.seqmix.<op> custom ops with
 fake implementations (torch.compile traces through seqmix.<op> on torch tensors).
 """
+import sys as _sys
+
 from . import _seqmix
 from ._ops import OPS as _OPS
 from ._ops import Error, KernelError
 
 globals().update(_OPS)
+
+if "torch" in _sys.modules:  # else on the first torch tensor seen: seqmix never imports torch itself
+    from . import _torch
+
+    _torch.registered()
 
 __all__ = sorted(_OPS) + ["Error", "KernelError", "last_variant", "variants", "cuda_available", "__version__"]
 

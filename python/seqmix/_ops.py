@@ -84,6 +84,9 @@ def framework_of(x):
     if fw is None:
         root = type(x).__module__.split(".")[0]
         if root == "torch":
+            from . import _torch
+
+            _torch.registered()
             fw = _torch_framework()
         elif root == "cupy":
             fw = _cupy_framework()
@@ -118,7 +121,7 @@ def bind_sizes(spec, inputs, optional_inputs):
         if len(shape) == len(dims):
             for d, s in zip(dims, shape):
                 if d != "_" and d not in sizes:
-                    sizes[d] = int(s)
+                    sizes[d] = s  # not int(): torch.compile's symbolic sizes stay symbolic
     return sizes
 
 
@@ -179,15 +182,22 @@ def execute(spec, fw, inputs, optional_inputs, flags, fields, out, stream, varia
     return [o for o in outputs if o is not None]
 
 
-def call(spec, inputs, optional_inputs, flags, fields, out, stream, variant):
-    fw = _FRAMEWORKS.get(type(inputs[0])) or framework_of(inputs[0])
-    if fw.name == "torch" and out is None and stream is None:
-        from . import _torch
+# torch.Tensor once _torch.py has registered the custom ops (torch.ops.seqmix.<op>, spec.torch_op).
+TORCH_TENSOR = None
 
-        if _torch.registered():
-            results = _torch.call(spec, inputs, optional_inputs, flags, fields, variant)
-            return results[0] if len(results) == 1 else tuple(results)
-    results = execute(spec, fw, inputs, optional_inputs, flags, fields, out, stream, variant)
+
+def call(spec, inputs, optional_inputs, flags, fields, out, stream, variant):
+    first = inputs[0]
+    if TORCH_TENSOR is not None and isinstance(first, TORCH_TENSOR) and out is None and stream is None:
+        # Through the custom op, so that torch.compile records it (out= and stream= run eagerly below).
+        results = spec.torch_op(*inputs, *optional_inputs, *flags, *fields, variant or "")
+        if len(spec.outputs) == 1:
+            return results
+        wanted = dict(zip(spec.flags, flags))
+        results = [r for p, r in zip(spec.outputs, results) if p.flag is None or wanted[p.flag]]
+    else:
+        fw = _FRAMEWORKS.get(type(first)) or framework_of(first)
+        results = execute(spec, fw, inputs, optional_inputs, flags, fields, out, stream, variant)
     return results[0] if len(results) == 1 else tuple(results)
 
 

@@ -26,7 +26,7 @@ def schema(spec):
     params += [_field_schema(spec, f, d) for f, d in zip(spec.fields, spec.field_defaults)]
     params += ["str variant"]
     results = ", ".join("Tensor" for _ in spec.outputs)
-    return f"({', '.join(params)}) -> ({results})"
+    return f"({', '.join(params)}) -> " + (results if len(spec.outputs) == 1 else f"({results})")
 
 
 def _split(spec, args):
@@ -42,7 +42,7 @@ def _register():
     import torch
 
     lib = torch.library.Library("seqmix", "FRAGMENT")
-    fw = _ops.framework_of(torch.empty(0))
+    fw = _ops._FRAMEWORKS[torch.Tensor] = _ops._torch_framework()
     for name, spec in _ops.SPECS.items():
         lib.define(name + schema(spec))
 
@@ -50,7 +50,8 @@ def _register():
             inputs, optional_inputs, flags, fields, variant = _split(_spec, args)
             outs = _ops.execute(_spec, fw, inputs, optional_inputs, flags, fields, None, None, variant, True)
             first = inputs[0]
-            return tuple(torch.empty(0, device=first.device) if o is None else o for o in outs)
+            outs = tuple(torch.empty(0, device=first.device) if o is None else o for o in outs)
+            return outs[0] if len(outs) == 1 else outs
 
         def fake(*args, _spec=spec):
             inputs, optional_inputs, flags, _, _ = _split(_spec, args)
@@ -61,12 +62,14 @@ def _register():
             for p in _spec.outputs:
                 shape = _ops.output_shape(p.dims, sizes) if p.flag is None or wanted[p.flag] else (0,)
                 outs.append(first.new_empty(shape if shape is not None else (1,), dtype=torch.float32))
-            return tuple(outs)
+            return outs[0] if len(outs) == 1 else tuple(outs)
 
         lib.impl(name, impl, "CPU")
         lib.impl(name, impl, "CUDA")
         torch.library.register_fake("seqmix::" + name, fake, lib=lib)
+        spec.torch_op = getattr(torch.ops.seqmix, name)
     _state["lib"] = lib
+    _ops.TORCH_TENSOR = torch.Tensor
 
 
 def registered():
@@ -78,11 +81,3 @@ def registered():
         except ImportError:
             _state["registered"] = False
     return _state["registered"]
-
-
-def call(spec, inputs, optional_inputs, flags, fields, variant):
-    import torch
-
-    results = getattr(torch.ops.seqmix, spec.name)(*inputs, *optional_inputs, *flags, *fields, variant or "")
-    wanted = dict(zip(spec.flags, flags))
-    return [r for p, r in zip(spec.outputs, results) if p.flag is None or wanted[p.flag]]
