@@ -239,22 +239,80 @@ def docstring(spec):
     )
 
 
+def _fast_path(spec):
+    """Source lines of the numpy fast path of the op: sizes unpacked from the shapes, outputs
+    allocated with np.empty, the C++ function called directly (the general path, call(), spends
+    ~10 us more per call on its table walk: measured by python/bench/overhead.py)."""
+    first = spec.inputs[0].name
+    lines = [f"    if type({first}) is _ndarray and stream is None and variant is None:", "        try:"]
+    bound = set()
+    for i, dims in spec.binders:
+        names = []
+        for d in dims:
+            names.append(d if d != "_" and d not in bound else f"_{len(names)}")
+            bound.add(d)
+        lines.append(f"            {', '.join(names)}, = {spec.inputs[i].name}.shape")
+    outs = [p.name for p in spec.outputs]
+    lines += [
+        "        except ValueError:",
+        "            pass  # a wrong rank: the general path lets the runtime report it",
+        "        else:",
+        "            if out is None:",
+        f"                {', '.join(outs)}, = {', '.join('None' for _ in outs)},",
+        f"            elif type(out) is tuple and len(out) == {len(outs)} and _writable(out):",
+        f"                {', '.join(outs)}, = out",
+        "            else:",
+        "                return _call(_spec, _i, _o, _f, _v, out, stream, variant)".replace(
+            "_i, _o, _f, _v", "{args}"),
+    ]
+    for p in spec.outputs:
+        shape = ", ".join(d.replace("-", " - ") for d in p.dims)
+        cond = f"{p.name} is None" + (f" and {p.flag}" if p.flag else "")
+        lines.append(f"            if {cond}:")
+        lines.append(f"                {p.name} = _empty(({shape},), _float32)")
+    order = [p.name for p in spec.params]
+    fields = "".join(f"{f}, " for f in spec.fields)
+    lines.append(
+        f"            _spec.function({', '.join(order)}, _spec.default_options if ({fields}) == _spec.field_defaults "
+        f"else _options(_spec, ({fields}), None, None))"
+    )
+    required = [p.name for p in spec.outputs if p.flag is None]
+    optional = [p.name for p in spec.outputs if p.flag is not None]
+    if not optional:
+        lines.append(f"            return {', '.join(required)}" + ("," if False else ""))
+    else:
+        # Optional outputs are returned when produced (asked for by their flag or given in out=).
+        lines.append(f"            _r = ({', '.join(required)},)")
+        for name in optional:
+            lines.append(f"            if {name} is not None:")
+            lines.append(f"                _r += ({name},)")
+        lines.append("            return _r[0] if len(_r) == 1 else _r")
+    return lines
+
+
+def _writable(arrays):
+    return all(a is None or getattr(getattr(a, "flags", None), "writeable", True) for a in arrays)
+
+
 def build(spec):
-    """The op's Python function, with its real signature (a generated def, so that calls pass
-    tuples straight through: no **kwargs parsing on the hot path)."""
+    """The op's Python function, with its real signature: a generated def (a numpy fast path, then
+    the general path) so that a call does no **kwargs parsing and no table walk for numpy."""
     _prepare(spec)
     names = lambda items: "".join(f"{n}, " for n in items)  # noqa: E731
-    source = (
-        f"def {spec.name}({signature(spec)}):\n"
-        f"    return _call(_spec, ({names(p.name for p in spec.inputs)}), "
-        f"({names(p.name for p in spec.optional_inputs)}), ({names(spec.flags)}), ({names(spec.fields)}), "
-        "out, stream, variant)\n"
+    general_args = (
+        f"({names(p.name for p in spec.inputs)}), ({names(p.name for p in spec.optional_inputs)}), "
+        f"({names(spec.flags)}), ({names(spec.fields)})"
     )
-    namespace = {"_call": call, "_spec": spec}
+    lines = [f"def {spec.name}({signature(spec)}):"] + _fast_path(spec)
+    lines.append(f"    return _call(_spec, {general_args}, out, stream, variant)")
+    source = "\n".join(lines).replace("{args}", general_args) + "\n"
+    namespace = {"_call": call, "_spec": spec, "_ndarray": np.ndarray, "_empty": np.empty,
+                 "_float32": np.float32, "_options": make_options, "_writable": _writable}
     exec(source, namespace)  # noqa: S102 - the source is built from the table above, not from input
     fn = namespace[spec.name]
     fn.__doc__ = docstring(spec)
     fn.__module__ = "seqmix"
+    spec.source = source
     return fn
 
 
