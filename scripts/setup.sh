@@ -30,3 +30,8 @@ if [ "$have_halide" != "$want_halide" ] || [ ! -x "$venv/bin/cmake" ] || [ ! -x 
     echo "setup: installing halide==$want_halide cmake ninja into $venv"
     "$venv/bin/pip" install -q --disable-pip-version-check "halide==$want_halide" "cmake>=3.28" ninja
 fi
+# The Python package (python/, built by CMake when nanobind is importable) and its tests.
+if ! "$venv/bin/python" -c 'import nanobind, scikit_build_core, pytest, numpy' 2>/dev/null; then
+    echo "setup: installing nanobind scikit-build-core pytest numpy into $venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check nanobind scikit-build-core pytest numpy
+fi
