@@ -88,14 +88,19 @@ def step(fn, *token_args, state, **kw):
 
 
 # ---- softmax attention ----
-def attention(q, k, v, scale=None, causal=True, window=0):
+def _logits(q, k, v, scale):
+    """scale q.k over every (query, key) pair [B,H,T,S], and v per query head (GQA: head h reads
+    kv head h / (H/Hkv))."""
     q, k, v = _f64(q, k, v)
-    B, T, H, K = q.shape
-    S, Hkv = k.shape[1], k.shape[2]
+    H, K, Hkv = q.shape[2], q.shape[3], k.shape[2]
     scale = 1 / np.sqrt(K) if scale is None else scale
     kk = np.repeat(k, H // Hkv, axis=2)
-    vv = np.repeat(v, H // Hkv, axis=2)
-    logits = scale * np.einsum("bthk,bshk->bhts", q, kk)
+    return scale * np.einsum("bthk,bshk->bhts", q, kk), np.repeat(v, H // Hkv, axis=2)
+
+
+def attention(q, k, v, scale=None, causal=True, window=0):
+    logits, vv = _logits(q, k, v, scale)
+    T, S = q.shape[1], k.shape[1]
     t = np.arange(T)[:, None]
     s = np.arange(S)[None, :]
     allowed = np.ones((T, S), bool)
@@ -119,13 +124,8 @@ def _masked_softmax(logits, allowed, vv):
 
 
 def decode_attention(q, k, v, lens, scale=None):
-    q, k, v = _f64(q, k, v)
-    B, Tq, H, K = q.shape
-    L, Hkv = k.shape[1], k.shape[2]
-    scale = 1 / np.sqrt(K) if scale is None else scale
-    kk = np.repeat(k, H // Hkv, axis=2)
-    vv = np.repeat(v, H // Hkv, axis=2)
-    logits = scale * np.einsum("bthk,bshk->bhts", q, kk)
+    logits, vv = _logits(q, k, v, scale)
+    Tq, L = q.shape[1], k.shape[1]
     lens = np.clip(np.asarray(lens), 0, L)
     pos = lens[:, None] - Tq + np.arange(Tq)[None, :]  # [B,Tq]
     allowed = np.arange(L)[None, None, :] <= pos[:, :, None]  # [B,Tq,L]
