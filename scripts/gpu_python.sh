@@ -35,7 +35,8 @@ set -e
 "$cxx" "${common[@]}" -DNB_BUILD -DNB_COMPACT_ASSERTIONS -isystem "$nb/ext/robin_map/include" -fno-strict-aliasing \
     -c "$nb/src/nb_combined.cpp" -o "$work/nb_combined.o"
 "$cxx" "${common[@]}" -I"$root/runtime/include" -c "$root/python/src/module.cpp" -o "$work/module.o"
-(cd "$work" && "$cxx" -shared -o "$pkg/_seqmix$suffix" module.o nb_combined.o \
+"$cxx" "${common[@]}" -I"$root/runtime/include" -c "$root/python/src/cuda_memory.cpp" -o "$work/cuda_memory.o"
+(cd "$work" && "$cxx" -shared -o "$pkg/_seqmix$suffix" module.o cuda_memory.o nb_combined.o \
     -Wl,--start-group $(cat archives.txt) -Wl,--end-group $(cat flags.txt) -ldl -lpthread)
 set +e
 export PYTHONPATH="$work/pkg${PYTHONPATH:+:$PYTHONPATH}"

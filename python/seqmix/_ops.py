@@ -22,11 +22,13 @@ _ACTIVATIONS = {None: _C.Activation.identity, "identity": _C.Activation.identity
 class _Framework:
     """How to allocate outputs like `first`, and which stream its CUDA work belongs to."""
 
-    def __init__(self, name, empty, stream=None, wrap=None):
+    def __init__(self, name, empty, stream=None, wrap=None, prepare=None, finish=None):
         self.name = name
         self.empty = empty  # (first, shape, dtype_name) -> array
         self.stream = stream  # (first) -> int or None (None: the stream= argument)
         self.wrap = wrap  # (array) -> the caller's framework's array, or None: returned as is
+        self.prepare = prepare  # (inputs) before the call, or None
+        self.finish = finish  # (first, stream) after the call, or None
 
 
 def _numpy_empty(first, shape, dtype):
@@ -56,23 +58,34 @@ def _cupy_framework():
 
 
 def _dlpack_framework(module):
-    """Frameworks with no allocator borrowed here (JAX, ...): CPU outputs are numpy memory, handed to
-    the framework by DLPack after the call (jax.numpy.from_dlpack takes it without a copy)."""
+    """Frameworks with no allocator borrowed here (JAX, ...). CPU outputs are numpy memory, CUDA
+    outputs seqmix-owned memory (_seqmix._empty_cuda), both handed to the framework by DLPack after
+    the call (jax.numpy.from_dlpack imports without a copy). Such a framework's stream is not
+    known here: its inputs are waited for (block_until_ready) and, unless stream= is given, the
+    call's default stream is synchronised before the outputs are handed over."""
     import importlib
 
     root = importlib.import_module(module)
-    from_dlpack = getattr(root, "from_dlpack", None) or getattr(getattr(root, "numpy", None), "from_dlpack", None)
+    numpy_like = getattr(root, "numpy", root)
+    from_dlpack = getattr(numpy_like, "from_dlpack", None) or getattr(root, "from_dlpack", None)
+    block = getattr(root, "block_until_ready", None)
 
     def empty(first, shape, dtype):
-        device_type, _ = first.__dlpack_device__()
-        if device_type != 1:  # kDLCPU
-            raise Error(
-                f"seqmix: cannot allocate outputs for a {type(first).__name__} on a CUDA device: "
-                "pass out= (or use torch/cupy arrays)"
-            )
+        device_type, device_id = first.__dlpack_device__()
+        if device_type == 2:  # kDLCUDA
+            return _C._empty_cuda(list(shape), int(device_id))
         return np.empty(shape, dtype)
 
-    return _Framework(module, empty, None, from_dlpack)
+    def prepare(inputs):
+        if block is not None:
+            block([x for x in inputs if x is not None])
+
+    def finish(first, stream):
+        device_type, device_id = first.__dlpack_device__()
+        if device_type == 2 and not stream:
+            _C._cuda_synchronize(0, int(device_id))
+
+    return _Framework(module, empty, None, from_dlpack, prepare, finish)
 
 
 _NUMPY = _Framework("numpy", _numpy_empty)
@@ -174,7 +187,11 @@ def execute(spec, fw, inputs, optional_inputs, flags, fields, out, stream, varia
     if fw.stream is not None and stream is None:
         stream = fw.stream(first)
     args.append(make_options(spec, fields, stream, variant))
+    if fw.prepare is not None:
+        fw.prepare(inputs + optional_inputs)
     spec.function(*args)
+    if fw.finish is not None:
+        fw.finish(first, stream)
     if fw.wrap is not None:
         outputs = [None if o is None else fw.wrap(o) for o in outputs]
     if all_outputs:

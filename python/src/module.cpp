@@ -13,6 +13,8 @@
 
 #include <seqmix/seqmix.h>
 
+#include "cuda_memory.h"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -182,6 +184,25 @@ double cxx_gla_step_loop(const Array &q, const Array &k, const Array &v, const A
            static_cast<double>(iterations);
 }
 
+// An uninitialised float32 array of seqmix-owned CUDA memory (cuda_memory.h), as a nanobind
+// ndarray: Python sees an object with __dlpack__ / __dlpack_device__ that a framework imports.
+nb::ndarray<> empty_cuda(const std::vector<size_t> &shape, int device) {
+    size_t n = 1;
+    for (size_t s : shape) n *= s;
+    void *ptr = seqmix_py::cuda_alloc(n * sizeof(float), device);
+    struct Owned {
+        void *ptr;
+        int device;
+    };
+    nb::capsule owner(new Owned{ptr, device}, [](void *p) noexcept {
+        auto *o = static_cast<Owned *>(p);
+        seqmix_py::cuda_free(o->ptr, o->device);
+        delete o;
+    });
+    return nb::ndarray<>(ptr, shape.size(), shape.data(), owner, nullptr, nb::dtype<float>(),
+                         nb::device::cuda::value, device);
+}
+
 }  // namespace
 
 NB_MODULE(_seqmix, m) {
@@ -275,4 +296,6 @@ NB_MODULE(_seqmix, m) {
         return out;
     });
     m.def("_cxx_gla_step_loop", &cxx_gla_step_loop);
+    m.def("_empty_cuda", &empty_cuda, "seqmix-owned CUDA float32 memory, exported by DLPack");
+    m.def("_cuda_synchronize", &seqmix_py::cuda_synchronize, nb::call_guard<nb::gil_scoped_release>());
 }
