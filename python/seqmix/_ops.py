@@ -211,7 +211,7 @@ def call(spec, inputs, optional_inputs, flags, fields, out, stream, variant):
         if len(spec.outputs) == 1:
             return results
         wanted = dict(zip(spec.flags, flags))
-        results = [r for p, r in zip(spec.outputs, results) if p.flag is None or wanted[p.flag]]
+        results = [r for f, r in zip(spec.output_flags, results) if f is None or wanted[f]]
     else:
         fw = _FRAMEWORKS.get(type(first)) or framework_of(first)
         results = execute(spec, fw, inputs, optional_inputs, flags, fields, out, stream, variant)
@@ -228,6 +228,7 @@ def _prepare(spec):
         order.append((group[p.kind], index[kind]))
         index[kind] += 1
     spec.order = order
+    spec.output_flags = tuple(p.flag for p in spec.outputs)  # plain data: torch.compile reads it
     spec.function = getattr(_C, spec.name)
     spec.default_options = getattr(_C, spec.options_class)()
     spec.field_defaults = tuple(

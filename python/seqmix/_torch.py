@@ -80,4 +80,10 @@ def registered():
             _state["registered"] = True
         except ImportError:
             _state["registered"] = False
+        except Exception as e:  # noqa: BLE001 - seqmix must stay usable (eagerly) with any torch
+            import warnings
+
+            warnings.warn(f"seqmix: torch custom ops not registered ({type(e).__name__}: {e}); "
+                          "torch tensors run eagerly, torch.compile breaks the graph at seqmix calls")
+            _state["registered"] = False
     return _state["registered"]
