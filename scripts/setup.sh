@@ -6,7 +6,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 debs=(libboost-program-options-dev libgtest-dev libgmock-dev nlohmann-json3-dev libfmt-dev
       libopenblas-dev libbenchmark-dev clang libclang-rt-dev pocl-opencl-icd ocl-icd-libopencl1
-      libopenmpi-dev openmpi-bin libxgboost-dev libfftw3-dev)
+      libopenmpi-dev openmpi-bin libxgboost-dev libfftw3-dev python3-dev)
 missing=()
 for p in "${debs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
