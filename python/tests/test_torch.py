@@ -144,3 +144,20 @@ def test_compiled_module(device):
         y1, _ = torch.compile(model.step, fullgraph=True)(x1, state)
         y38, _ = model(torch.cat([x, x1[:, None]], 1))
         torch.testing.assert_close(y1, y38[:, -1], rtol=1e-3, atol=1e-3)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_no_leak_torch(device):
+    """10,000 calls through the custom op: host RSS and the device's allocated memory are stable."""
+    from test_leak import rss_kib
+
+    args = [to_torch(a, device) for a in CASES["gla_step"](SHAPES["T37_odd"], np.random.default_rng(4))[0]]
+    for _ in range(1000):
+        seqmix.gla_step(*args)
+    before, device_before = rss_kib(), torch.cuda.memory_allocated() if device == "cuda" else 0
+    for _ in range(10000):
+        seqmix.gla_step(*args)
+    if device == "cuda":
+        torch.cuda.synchronize()
+        assert torch.cuda.memory_allocated() == device_before
+    assert rss_kib() - before < 4096
