@@ -22,8 +22,9 @@ _ACTIVATIONS = {None: _C.Activation.identity, "identity": _C.Activation.identity
 class _Framework:
     """How to allocate outputs like `first`, and which stream its CUDA work belongs to."""
 
-    def __init__(self, name, empty, stream=None, wrap=None, prepare=None, finish=None):
+    def __init__(self, name, empty, stream=None, wrap=None, prepare=None, finish=None, view=None):
         self.name = name
+        self.view = view  # (arrays) -> arrays the binding can import, or None: as they are
         self.empty = empty  # (first, shape, dtype_name) -> array
         self.stream = stream  # (first) -> int or None (None: the stream= argument)
         self.wrap = wrap  # (array) -> the caller's framework's array, or None: returned as is
@@ -44,7 +45,12 @@ def _torch_framework():
     def stream(first):
         return torch.cuda.current_stream(first.device).cuda_stream if first.is_cuda else None
 
-    return _Framework("torch", empty, stream)
+    def view(arrays):
+        # A tensor that requires grad refuses __dlpack__; the ops have no autograd formula, so
+        # their outputs do not require grad either (torch warns that no autograd kernel is registered).
+        return tuple(x.detach() if isinstance(x, torch.Tensor) else x for x in arrays)
+
+    return _Framework("torch", empty, stream, view=view)
 
 
 def _cupy_framework():
@@ -169,6 +175,9 @@ def _given_outputs(spec, out):
 def execute(spec, fw, inputs, optional_inputs, flags, fields, out, stream, variant, all_outputs=False):
     """Runs the op; returns the outputs it produced (all of them, None for those not asked, when
     all_outputs), allocating those not given in out=."""
+    if fw.view is not None:
+        inputs, optional_inputs = fw.view(inputs), fw.view(optional_inputs)
+        out = fw.view(out) if isinstance(out, (tuple, list)) else out if out is None else fw.view((out,))[0]
     first = inputs[0]
     given = _given_outputs(spec, out)
     sizes = bind_sizes(spec, inputs, optional_inputs)
