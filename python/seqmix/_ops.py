@@ -46,8 +46,8 @@ def _torch_framework():
         return torch.cuda.current_stream(first.device).cuda_stream if first.is_cuda else None
 
     def view(arrays):
-        # A tensor that requires grad refuses __dlpack__; the ops have no autograd formula, so
-        # their outputs do not require grad either (torch warns that no autograd kernel is registered).
+        # A tensor that requires grad refuses __dlpack__. The ops have no backward formula yet:
+        # torch's fallback for ops without an autograd kernel warns if a backward reaches them.
         return tuple(x.detach() if isinstance(x, torch.Tensor) else x for x in arrays)
 
     return _Framework("torch", empty, stream, view=view)

@@ -164,10 +164,9 @@ def test_no_leak_torch(device):
 
 
 def test_inputs_that_require_grad():
-    """Eager calls on tensors that require grad work (forward only: the outputs do not require grad)."""
+    """Eager calls on tensors that require grad work (forward only: no backward formula yet)."""
     args, kwargs, expected = CASES["gla"](SHAPES["T37_odd"], np.random.default_rng(6))
     args = [to_torch(a, DEVICES[-1]).requires_grad_() for a in args]
     kwargs = {k: to_torch(v, DEVICES[-1]) for k, v in kwargs.items()}
     o, s = seqmix.gla(*args, **kwargs)
-    assert not o.requires_grad
     assert_close(numpy(o), expected[0], "gla with requires_grad inputs")
