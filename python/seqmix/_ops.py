@@ -175,9 +175,6 @@ def _given_outputs(spec, out):
 def execute(spec, fw, inputs, optional_inputs, flags, fields, out, stream, variant, all_outputs=False):
     """Runs the op; returns the outputs it produced (all of them, None for those not asked, when
     all_outputs), allocating those not given in out=."""
-    if fw.view is not None:
-        inputs, optional_inputs = fw.view(inputs), fw.view(optional_inputs)
-        out = fw.view(out) if isinstance(out, (tuple, list)) else out if out is None else fw.view((out,))[0]
     first = inputs[0]
     given = _given_outputs(spec, out)
     sizes = bind_sizes(spec, inputs, optional_inputs)
@@ -193,6 +190,8 @@ def execute(spec, fw, inputs, optional_inputs, flags, fields, out, stream, varia
         outputs.append(o)
     groups = (inputs, optional_inputs, outputs)
     args = [groups[g][i] for g, i in spec.order]
+    if fw.view is not None:  # what the binding sees; the caller gets back its own out= objects
+        args = list(fw.view(args))
     if fw.stream is not None and stream is None:
         stream = fw.stream(first)
     args.append(make_options(spec, fields, stream, variant))
