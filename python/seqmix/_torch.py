@@ -69,6 +69,7 @@ def _register():
         torch.library.register_fake("seqmix::" + name, fake, lib=lib)
         spec.torch_op = getattr(torch.ops.seqmix, name)
     _state["lib"] = lib
+    _ops.TORCH_COMPILING = torch.compiler.is_compiling
     _ops.TORCH_TENSOR = torch.Tensor
 
 
