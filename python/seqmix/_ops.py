@@ -77,7 +77,8 @@ def _dlpack_framework(module):
     call's default stream is synchronised before the outputs are handed over."""
     import importlib
 
-    root = importlib.import_module(module)
+    # JAX's arrays are jaxlib types; jax (jax.numpy.from_dlpack) is the framework to return to.
+    root = importlib.import_module({"jaxlib": "jax"}.get(module, module))
     numpy_like = getattr(root, "numpy", root)
     from_dlpack = getattr(numpy_like, "from_dlpack", None) or getattr(root, "from_dlpack", None)
     block = getattr(root, "block_until_ready", None)
