@@ -61,7 +61,10 @@ def compare(torch, rows):
                     x["q"], x["k"], x["v"], x["g"], scale=sc, initial_state=h0, output_final_state=fs)
             else:
                 x = lrp.make_inputs(torch, mixer, B, T, H, K, V, seed=5)
-                fla_name, fla, _, _ = lrp.fla_ops(mixer)
+                chunk_name, chunk, recurrent_name, recurrent = lrp.fla_ops(mixer)
+                # fla has no fp32 chunked DeltaNet: its token-by-token kernel is the fp32 peer.
+                recurrent_only = mixer in lrp.RECURRENT_AT_CHUNKED_SHAPE
+                fla_name, fla = (recurrent_name, recurrent) if recurrent_only else (chunk_name, chunk)
             scale = lrp.default_scale(mixer, K)
             h0 = torch.randn(B, H, K, V, device="cuda") * 0.1
             o_fla, s_fla = fla(x, scale, h0.clone(), True)
