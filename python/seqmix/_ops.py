@@ -275,12 +275,25 @@ def docstring(spec):
     )
 
 
-def _fast_path(spec):
-    """Source lines of the numpy fast path of the op: sizes unpacked from the shapes, outputs
-    allocated with np.empty, the C++ function called directly (the general path, call(), spends
-    ~10 us more per call on its table walk: measured by python/bench/overhead.py)."""
+class _TorchHooks:
+    """What the generated torch fast path calls; filled in by _torch.py when torch registers (until
+    then `tensor` is a type no object has, so the path is never taken)."""
+
+    tensor = type("_NoTensor", (), {})
+    compiling = empty = stream = view = None
+
+
+def _fast_path(spec, framework):
+    """Source lines of the op's fast path for numpy or eager torch tensors: sizes unpacked from the
+    shapes, outputs allocated directly, the C++ function called directly (the general path,
+    call(), spends ~10 us more per call on its table walk: measured by python/bench/overhead.py).
+    torch.compile tracing and out= on torch tensors take the general path."""
     first = spec.inputs[0].name
-    lines = [f"    if type({first}) is _ndarray and stream is None and variant is None:", "        try:"]
+    if framework == "numpy":
+        test = f"type({first}) is _ndarray and stream is None and variant is None"
+    else:
+        test = f"type({first}) is _T.tensor and stream is None and variant is None and not _T.compiling()"
+    lines = [f"    if {test}:", "        try:"]
     bound = set()
     for i, dims in spec.binders:
         names = []
@@ -289,33 +302,43 @@ def _fast_path(spec):
             bound.add(d)
         lines.append(f"            {', '.join(names)}, = {spec.inputs[i].name}.shape")
     outs = [p.name for p in spec.outputs]
+    general = "return _call(_spec, {args}, out, stream, variant)"
     lines += [
         "        except ValueError:",
         "            pass  # a wrong rank: the general path lets the runtime report it",
         "        else:",
         "            if out is None:",
         f"                {', '.join(outs)}, = {', '.join('None' for _ in outs)},",
-        f"            elif type(out) is tuple and len(out) == {len(outs)} and _writable(out):",
-        f"                {', '.join(outs)}, = out",
-        "            else:",
-        "                return _call(_spec, _i, _o, _f, _v, out, stream, variant)".replace(
-            "_i, _o, _f, _v", "{args}"),
     ]
+    if framework == "numpy":
+        lines += [
+            f"            elif type(out) is tuple and len(out) == {len(outs)} and _writable(out):",
+            f"                {', '.join(outs)}, = out",
+        ]
+    lines += ["            else:", f"                {general}"]
     for p in spec.outputs:
         shape = ", ".join(d.replace("-", " - ") for d in p.dims)
         cond = f"{p.name} is None" + (f" and {p.flag}" if p.flag else "")
         lines.append(f"            if {cond}:")
-        lines.append(f"                {p.name} = _empty(({shape},), _float32)")
-    order = [p.name for p in spec.params]
+        alloc = f"_empty(({shape},), _float32)" if framework == "numpy" else f"_T.empty(({shape},), {first})"
+        lines.append(f"                {p.name} = {alloc}")
+    order = ", ".join(p.name for p in spec.params)
     fields = "".join(f"{f}, " for f in spec.fields)
-    lines.append(
-        f"            _spec.function({', '.join(order)}, _spec.default_options if ({fields}) == _spec.field_defaults "
-        f"else _options(_spec, ({fields}), None, None))"
-    )
+    if framework == "numpy":
+        lines.append(
+            f"            _spec.function({order}, _spec.default_options if ({fields}) == _spec.field_defaults "
+            f"else _options(_spec, ({fields}), None, None))"
+        )
+    else:
+        lines.append(f"            _s = _T.stream({first})")
+        lines.append(
+            f"            _spec.function(*_T.view(({order},)), _spec.default_options if not _s and ({fields}) == "
+            f"_spec.field_defaults else _options(_spec, ({fields}), _s, None))"
+        )
     required = [p.name for p in spec.outputs if p.flag is None]
     optional = [p.name for p in spec.outputs if p.flag is not None]
     if not optional:
-        lines.append(f"            return {', '.join(required)}" + ("," if False else ""))
+        lines.append(f"            return {', '.join(required)}")
     else:
         # Optional outputs are returned when produced (asked for by their flag or given in out=).
         lines.append(f"            _r = ({', '.join(required)},)")
@@ -339,11 +362,11 @@ def build(spec):
         f"({names(p.name for p in spec.inputs)}), ({names(p.name for p in spec.optional_inputs)}), "
         f"({names(spec.flags)}), ({names(spec.fields)})"
     )
-    lines = [f"def {spec.name}({signature(spec)}):"] + _fast_path(spec)
+    lines = [f"def {spec.name}({signature(spec)}):"] + _fast_path(spec, "numpy") + _fast_path(spec, "torch")
     lines.append(f"    return _call(_spec, {general_args}, out, stream, variant)")
     source = "\n".join(lines).replace("{args}", general_args) + "\n"
     namespace = {"_call": call, "_spec": spec, "_ndarray": np.ndarray, "_empty": np.empty,
-                 "_float32": np.float32, "_options": make_options, "_writable": _writable}
+                 "_float32": np.float32, "_options": make_options, "_writable": _writable, "_T": _TorchHooks}
     exec(source, namespace)  # noqa: S102 - the source is built from the table above, not from input
     fn = namespace[spec.name]
     fn.__doc__ = docstring(spec)

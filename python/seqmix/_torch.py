@@ -71,6 +71,11 @@ def _register():
     _state["lib"] = lib
     _ops.TORCH_COMPILING = torch.compiler.is_compiling
     _ops.TORCH_TENSOR = torch.Tensor
+    # The generated torch fast path (_ops._fast_path): eager plain tensors, no out=.
+    hooks = _ops._TorchHooks
+    hooks.compiling, hooks.stream, hooks.view = torch.compiler.is_compiling, fw.stream, fw.view
+    hooks.empty = lambda shape, like: torch.empty(shape, dtype=torch.float32, device=like.device)
+    hooks.tensor = torch.Tensor
 
 
 def registered():
