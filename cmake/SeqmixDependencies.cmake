@@ -3,6 +3,9 @@
 
 if (NOT Halide_DIR AND NOT DEFINED ENV{Halide_DIR})
     find_program(SEQMIX_VENV_PYTHON python PATHS "${PROJECT_SOURCE_DIR}/.venv/bin" NO_DEFAULT_PATH)
+    if (NOT SEQMIX_VENV_PYTHON AND SKBUILD)  # pip's isolated build environment has halide
+        set(SEQMIX_VENV_PYTHON "${Python_EXECUTABLE}")
+    endif ()
     if (SEQMIX_VENV_PYTHON)
         execute_process(COMMAND "${SEQMIX_VENV_PYTHON}" -c "import halide; print(halide.install_dir())"
                         OUTPUT_VARIABLE _halide_root OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE _rc)

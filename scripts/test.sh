@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command: installs what is missing, builds, and runs the tests.
-#   scripts/test.sh          CI tier: every test but the long ones; an ASan+UBSan build of the
+#   scripts/test.sh          CI tier: every test but the long ones (the Python package's pytest suite
+#                            among them: ctest's python_pytest, seconds); an ASan+UBSan build of the
 #                            runtime, the schedule language and a kernel subset; 60 s of fuzzing.
 #   scripts/test.sh --long   also the long tier: long-T tests, every kernel test under
 #                            ASan+UBSan, and 10 minutes of fuzzing.

@@ -1,0 +1,18 @@
+# Resolves SEQMIX_PYTHON (AUTO/ON/OFF) and adds python/ when on.
+if (SEQMIX_PYTHON STREQUAL "AUTO")
+    set(SEQMIX_PYTHON OFF)
+    if (NOT SEQMIX_SANITIZE)
+        find_package(Python 3.9 QUIET COMPONENTS Interpreter Development.Module)
+        if (Python_FOUND)
+            execute_process(COMMAND "${Python_EXECUTABLE}" -m nanobind --cmake_dir RESULT_VARIABLE _nb_rc
+                            OUTPUT_VARIABLE _nb_dir OUTPUT_QUIET ERROR_QUIET)
+            if (_nb_rc EQUAL 0)
+                set(SEQMIX_PYTHON ON)
+            endif ()
+        endif ()
+    endif ()
+    message(STATUS "seqmix: Python package ${SEQMIX_PYTHON} (SEQMIX_PYTHON=AUTO: nanobind found with ${Python_EXECUTABLE})")
+endif ()
+if (SEQMIX_PYTHON)
+    add_subdirectory(python)
+endif ()
