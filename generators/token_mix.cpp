@@ -8,9 +8,9 @@
 // schedule can pack the column panel a task reads, as GEMM libraries pack B) -> acc (bias, then
 // the s reduction) -> y.
 //
-// Causal rows skip the zero upper triangle: the reduction's `where` (s <= t) lets Halide trim the
-// s loop to the last row of the register tile; the mask in w_mix keeps the rows of the tile
-// below that last row exact.
+// Causal rows skip the zero upper triangle a block of `row_block` rows at a time (an algorithm
+// param: schedules make it their register tile's row count): the reduction's `where` stops the
+// s loop at the block's last row, and w_mix's mask keeps the block's earlier rows exact.
 #include "common/scheduled_generator.h"
 
 namespace seqmix {
@@ -35,11 +35,18 @@ public:
         w_mix(s, t) = select(causal != 0 && s > t, 0.0f, W(s, t));
         x_panel(c, s, b) = x(c, s, b);
         RDom rs(0, T, "rs");
-        // Non-causal: every s. Causal: s <= t (a loop bound Halide can trim, see the header).
-        rs.where(causal == 0 || rs <= t);
+        // Causal: s below the end of t's block of `row_block` rows. Within a block the condition
+        // does not depend on the row, so a schedule whose register tile is that block gets one
+        // trimmed s loop and no per-row guards; w_mix's mask zeroes the s > t entries the block
+        // still reads. Non-causal: every s.
+        const int row_block = param("row_block");
+        rs.where(causal == 0 || rs < (t / row_block + 1) * row_block);
         acc(c, t, b) = bias(t);
         acc(c, t, b) += w_mix(rs, t) * x_panel(c, rs, b);
         y(c, t, b) = acc(c, t, b);
+        // The runtime passes whole tensors (min 0): row blocks of the output then start at
+        // multiples of row_block, which is what lets the causal `where` simplify per block.
+        y.dim(1).set_min(0);
 
         x.set_estimates({{0, 512}, {0, 1024}, {0, 4}});
         W.set_estimates({{0, 1024}, {0, 1024}});

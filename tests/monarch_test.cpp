@@ -93,7 +93,7 @@ std::vector<MonarchCase> cases() {
     return {
         // channel axis: squares, padded, n = 1, odd token counts
         shape(1, 1, 16, false), shape(2, 63, 64, false), shape(1, 7, 60, false), shape(2, 5, 17, false),
-        shape(1, 3, 1, false), shape(1, 9, 1024, false), shape(2, 13, 200, false, true),
+        shape(1, 3, 1, false), shape(1, 9, 1024, false), shape(2, 13, 200, false, true), shape(1, 5, 250, false),
         // sequence axis: squares, padded, T = 1, channel counts not a multiple of any vector
         shape(1, 64, 40, true), shape(2, 63, 16, true), shape(1, 1, 8, true), shape(2, 100, 3, true),
         shape(1, 1024, 24, true), shape(1, 30, 33, true, true)};
