@@ -28,7 +28,9 @@ void emit(const Context &ctx, std::vector<RowResult> &out, RowResult &row) {
 void monarch_rows(const Context &ctx, std::vector<RowResult> &out, bool sequence_axis) {
     const char *mixer = sequence_axis ? "monarch_seq" : "monarch";
     // M2-BERT-like widths: channel mixing at C = 1024 (m = 32), sequence mixing at T = 4096 (m = 64).
+    // CUDA: 4x the batch (bench/peers/mixing_peers.py times the same shapes).
     MixShape s = sequence_axis ? MixShape{4, 4096, 256} : MixShape{4, 2048, 1024};
+    if (ctx.device.type == DeviceType::cuda) s.B = 16;
     if (ctx.quick) s = sequence_axis ? MixShape{1, 256, 64} : MixShape{1, 64, 256};
     const int64_t n = sequence_axis ? s.T : s.C, m = ref::monarch_m(n);
     const size_t nx = size_t(s.B * s.T * s.C), nw = size_t(m * m * m);
@@ -72,8 +74,10 @@ void monarch_rows(const Context &ctx, std::vector<RowResult> &out, bool sequence
 }
 
 void token_mix_rows(const Context &ctx, std::vector<RowResult> &out) {
-    // TSMixer / MLP-Mixer token MLPs: T = 1024 tokens, C = 512 channels.
-    const MixShape s = ctx.quick ? MixShape{1, 256, 128} : MixShape{4, 1024, 512};
+    // TSMixer / MLP-Mixer token MLPs: T = 1024 tokens, C = 512 channels; CUDA B16_T2048_C1024
+    // (bench/peers/mixing_peers.py times cuBLAS there).
+    MixShape s = ctx.quick ? MixShape{1, 256, 128} : MixShape{4, 1024, 512};
+    if (!ctx.quick && ctx.device.type == DeviceType::cuda) s = MixShape{16, 2048, 1024};
     const size_t nx = size_t(s.B * s.T * s.C);
     const auto x = random_normal(nx, 71), W = random_normal(size_t(s.T * s.T), 72, float(1.0 / std::sqrt(double(s.T))));
     Buffer dx(ctx.device, x), dw(ctx.device, W), dy(ctx.device, std::vector<float>(nx, 0.0f));
