@@ -62,6 +62,15 @@ public:
             y(c, t, b) = z(c % m, c / m, t, b);
         }
 
+        // The runtime passes whole tensors (min 0). Known mins let y's c % m and c / m (with m
+        // fixed by a schedule's `specialize M == ...`) simplify to contiguous vectors.
+        for (int d = 0; d < 3; d++) {
+            x.dim(d).set_min(0);
+            y.dim(d).set_min(0);
+            L.dim(d).set_min(0);
+            R.dim(d).set_min(0);
+        }
+
         // Estimates: M2-style widths, n = 1024 (m = 32) on the mixed axis.
         if (SequenceAxis) {
             x.set_estimates({{0, 768}, {0, 1024}, {0, 4}});
