@@ -73,11 +73,9 @@ void monarch_rows(const Context &ctx, std::vector<RowResult> &out, bool sequence
     }
 }
 
-void token_mix_rows(const Context &ctx, std::vector<RowResult> &out) {
-    // TSMixer / MLP-Mixer token MLPs: T = 1024 tokens, C = 512 channels; CUDA B16_T2048_C1024
-    // (bench/peers/mixing_peers.py times cuBLAS there).
-    MixShape s = ctx.quick ? MixShape{1, 256, 128} : MixShape{4, 1024, 512};
-    if (!ctx.quick && ctx.device.type == DeviceType::cuda) s = MixShape{16, 2048, 1024};
+namespace {
+
+void token_mix_shape_rows(const Context &ctx, std::vector<RowResult> &out, const MixShape &s) {
     const size_t nx = size_t(s.B * s.T * s.C);
     const auto x = random_normal(nx, 71), W = random_normal(size_t(s.T * s.T), 72, float(1.0 / std::sqrt(double(s.T))));
     Buffer dx(ctx.device, x), dw(ctx.device, W), dy(ctx.device, std::vector<float>(nx, 0.0f));
@@ -140,6 +138,18 @@ void token_mix_rows(const Context &ctx, std::vector<RowResult> &out) {
             emit(ctx, out, row);
         }
     }
+}
+
+}  // namespace
+
+void token_mix_rows(const Context &ctx, std::vector<RowResult> &out) {
+    // TSMixer / MLP-Mixer token MLPs: T = 1024 tokens, C = 512 channels, and a long context
+    // (T = 4096: W is 64 MB and mr rows of it no longer fit L1); CUDA B16_T2048_C1024
+    // (bench/peers/mixing_peers.py times cuBLAS there).
+    std::vector<MixShape> shapes = {MixShape{4, 1024, 512}, MixShape{1, 4096, 256}};
+    if (ctx.device.type == DeviceType::cuda) shapes = {MixShape{16, 2048, 1024}};
+    if (ctx.quick) shapes = {MixShape{1, 256, 128}};
+    for (const MixShape &s : shapes) token_mix_shape_rows(ctx, out, s);
 }
 
 }  // namespace seqmix::bench

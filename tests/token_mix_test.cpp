@@ -99,7 +99,8 @@ TEST_P(TokenMixLong, MatchesReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, TokenMixLong,
-                         ::testing::ValuesIn(cross(std::vector<MixCase>{shape(1, 2048, 64, true), shape(2, 1000, 96, false)},
+                         ::testing::ValuesIn(cross(std::vector<MixCase>{shape(1, 2048, 64, true), shape(2, 1000, 96, false),
+                                                                  shape(1, 2050, 37, false)},
                                                    "token_mix")),
                          CaseVariantName());
 
