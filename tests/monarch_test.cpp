@@ -127,13 +127,10 @@ std::string monarch_error(std::vector<int64_t> xs, std::vector<int64_t> ls, std:
     std::vector<float> x(numel(xs)), L(numel(ls)), R(numel(rs)), y(numel(ys));
     MonarchOptions opt;
     opt.axis = axis;
-    try {
+    return error_message([&] {
         seqmix::monarch(Tensor::contiguous(x.data(), xs), Tensor::contiguous(L.data(), ls),
                         Tensor::contiguous(R.data(), rs), Tensor::contiguous(y_is_x ? x.data() : y.data(), ys), opt);
-    } catch (const seqmix::Error &e) {
-        return e.what();
-    }
-    return "";
+    });
 }
 
 using ::testing::AllOf;

@@ -113,13 +113,10 @@ std::string token_mix_error(std::vector<int64_t> ws, std::optional<std::vector<i
     std::vector<float> x(64), W(64), b(16), y(24);
     const std::optional<Tensor> bias =
         bs ? std::optional<Tensor>(Tensor::contiguous(b.data(), *bs)) : std::nullopt;
-    try {
+    return error_message([&] {
         seqmix::token_mix(Tensor(x.data(), DType::f32, {2, 3, 4}, x_strides), Tensor::contiguous(W.data(), ws),
                           Tensor::contiguous(y_is_W ? W.data() : y.data(), {2, 3, 4}), bias);
-    } catch (const seqmix::Error &e) {
-        return e.what();
-    }
-    return "";
+    });
 }
 
 using ::testing::AllOf;
