@@ -212,4 +212,27 @@ inline double decode_attention_bytes(const Shape &s, int64_t total_len, int64_t 
                   double(s.B) * double(Tq) * double(s.H) * double(s.K + s.V));
 }
 
+// ---- structured and dense token mixing (issue 9); fp32, compute-bound counts -------------------
+
+// x, y [B,T,C].
+struct MixShape {
+    int64_t B = 1, T = 1, C = 1;
+};
+inline std::string mix_shape_name(const MixShape &s) {
+    return fmt::format("B{}_T{}_C{}", s.B, s.T, s.C);
+}
+// Monarch: per line along the mixed axis, two block-diagonal passes over the padded length m*m,
+// each m*m outputs of an m-term dot product: 2 * 2 * m^3 flops; lines = B*C (sequence axis) or
+// B*T (channel axis).
+inline double monarch_flops(const MixShape &s, int64_t m, bool sequence_axis) {
+    const double lines = double(s.B) * double(sequence_axis ? s.C : s.T);
+    return 4.0 * double(m) * double(m) * double(m) * lines;
+}
+// Token mixing: per (b, c) a matrix-vector product with W [T,T]: 2*T^2 flops, or with its lower
+// triangle (causal): T*(T+1).
+inline double token_mix_flops(const MixShape &s, bool causal) {
+    const double per_line = causal ? double(s.T) * double(s.T + 1) : 2.0 * double(s.T) * double(s.T);
+    return per_line * double(s.B) * double(s.C);
+}
+
 }  // namespace seqmix::bench

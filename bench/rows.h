@@ -120,5 +120,8 @@ void causal_conv1d_step_rows(const Context &ctx, std::vector<RowResult> &out);
 void selective_scan_rows(const Context &ctx, std::vector<RowResult> &out);
 void selective_scan_step_rows(const Context &ctx, std::vector<RowResult> &out);
 void decode_attention_rows(const Context &ctx, std::vector<RowResult> &out);
+// monarch (sequence_axis false) or monarch_seq (true); token_mix with the in-run OpenBLAS peer.
+void monarch_rows(const Context &ctx, std::vector<RowResult> &out, bool sequence_axis);
+void token_mix_rows(const Context &ctx, std::vector<RowResult> &out);
 
 }  // namespace seqmix::bench

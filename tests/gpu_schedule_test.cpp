@@ -19,6 +19,8 @@
 #include "reference/decode_attention.h"
 #include "reference/delta.h"
 #include "reference/gla.h"
+#include "reference/monarch.h"
+#include "reference/token_mix.h"
 #include "reference/scalar_decay.h"
 #include "reference/selective_scan.h"
 #include "reference/ssd.h"
@@ -366,6 +368,42 @@ TEST_P(GpuSchedule, SelectiveScanStep) {
     ASSERT_EQ(jit("selective_scan_step", GetParam())(bx, bd, bA, bB, bC, bD, bz, bbias, bs, 1, 1, y, ns), 0);
     expect_close("y", values(y), ref.y, kTol);
     expect_close("new_state", values(ns), ref.final_state, kTol);
+}
+
+// Monarch, both axes, padded n (monarch_m(n)^2 > n): channel C = 40 (m = 7), sequence T = 50 (m = 8).
+TEST_P(GpuSchedule, Monarch) {
+    if (bucket_missing("monarch", GetParam()) && bucket_missing("monarch_seq", GetParam())) {
+        GTEST_SKIP() << "monarch and monarch_seq have no file for " << GetParam();
+    }
+    for (bool seq : {false, true}) {
+        const char *gen = seq ? "monarch_seq" : "monarch";
+        if (bucket_missing(gen, GetParam())) continue;
+        const int B = 2, T = seq ? 50 : 9, C = seq ? 19 : 40;
+        const int m = int(seqmix::ref::monarch_m(seq ? T : C));
+        std::mt19937_64 rng(15);
+        auto x = random_values(B * T * C, rng, -1, 1), L = random_values(m * m * m, rng, -1, 1);
+        auto R = random_values(m * m * m, rng, -1, 1);
+        auto want = seqmix::ref::monarch_ref(x, L, R, B, T, C, seq);
+        auto bx = tensor({B, T, C}, x), bl = tensor({m, m, m}, L), br = tensor({m, m, m}, R);
+        Buffer<float> y(C, T, B);
+        ASSERT_EQ(jit(gen, GetParam())(bx, bl, br, y), 0);
+        expect_close(gen, values(y), want, kTol);
+    }
+}
+
+// Dense token mixing, causal and not, T and C not multiples of any tile.
+TEST_P(GpuSchedule, TokenMix) {
+    if (bucket_missing("token_mix", GetParam())) GTEST_SKIP() << "token_mix has no file for " << GetParam();
+    const int B = 2, T = 75, C = 37;
+    std::mt19937_64 rng(16);
+    auto x = random_values(B * T * C, rng, -1, 1), W = random_values(T * T, rng, -1, 1), bias = random_values(T, rng, -1, 1);
+    for (bool causal : {false, true}) {
+        auto want = seqmix::ref::token_mix_ref(x, W, bias, B, T, C, causal);
+        auto bx = tensor({B, T, C}, x), bw = tensor({T, T}, W), bb = tensor({T}, bias);
+        Buffer<float> y(C, T, B);
+        ASSERT_EQ(jit("token_mix", GetParam())(bx, bw, bb, causal ? 1 : 0, y), 0);
+        expect_close(causal ? "y causal" : "y", values(y), want, kTol);
+    }
 }
 
 // decode_attention has its own buckets (an `explicit` long-KV variant on sm90).

@@ -83,6 +83,12 @@ using selective_scan_step_fn = int(const void *, halide_buffer_t *x, halide_buff
 using decode_attention_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v,
                                 halide_buffer_t *lens, float scale, halide_buffer_t *o, halide_buffer_t *lse);
 
+// Structured and dense token mixing (issue 9). monarch_seq has monarch's signature.
+using monarch_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *L, halide_buffer_t *R, halide_buffer_t *y);
+using monarch_seq_fn = monarch_fn;
+using token_mix_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *W, halide_buffer_t *bias, int32_t causal,
+                         halide_buffer_t *y);
+
 using AnyFn = void (*)();
 
 struct VariantEntry {

@@ -2,8 +2,10 @@
 // test failure means the kernel, not the reference). Needs no seqmix runtime.
 #include "reference/attention.h"
 #include "reference/gla.h"
+#include "reference/monarch.h"
 #include "reference/scalar_decay.h"
 #include "reference/ssd.h"
+#include "reference/token_mix.h"
 #include "support/metrics.h"
 #include "support/random.h"
 
@@ -301,6 +303,47 @@ TEST(ReferenceSsd, BidirectionalShiftsAndFlip) {
     EXPECT_NEAR(y2[0], 0.3 * 10.0 * 11.0 * 17.0 + 0.5, 1e-12);
     // y_1 = SS_f(x)_0 + D x_1 = (dt_f[0] x_0 Bm_f[0]) Cm_f[0] + 5
     EXPECT_NEAR(y2[1], 0.1 * 1.0 * 2.0 * 5.0 + 5.0, 1e-12);
+}
+
+// Identity blocks: M = P I P I = P^2 = I (P is an involution), padded or not.
+TEST(ReferenceMonarch, IdentityBlocksGiveIdentity) {
+    for (int64_t n : {9, 7, 1}) {
+        const int64_t m = ref::monarch_m(n);
+        std::vector<double> eye(size_t(m * m * m), 0.0);
+        for (int64_t k = 0; k < m; k++)
+            for (int64_t i = 0; i < m; i++) eye[size_t((k * m + i) * m + i)] = 1.0;
+        const auto M = ref::monarch_dense(eye, eye, n);
+        for (int64_t r = 0; r < n; r++)
+            for (int64_t c = 0; c < n; c++) EXPECT_EQ(M[size_t(r * n + c)], r == c ? 1.0 : 0.0) << n << " " << r << " " << c;
+    }
+}
+
+// One entry of the formula by hand: n = 4 (m = 2), y[l*m + i] = sum_k L[i,l,k] sum_j R[k,i,j] x[k*m + j].
+TEST(ReferenceMonarch, MatchesBlockFormula) {
+    const int64_t m = 2, n = 4;
+    std::vector<double> L(8), R(8), x = {1.0, -2.0, 3.0, 0.5};
+    for (size_t e = 0; e < 8; e++) L[e] = 0.3 * double(e) - 1.0, R[e] = 0.7 - 0.2 * double(e);
+    const auto y = ref::monarch_ref(x, L, R, 1, 1, n, false);
+    for (int64_t l = 0; l < m; l++)
+        for (int64_t i = 0; i < m; i++) {
+            double want = 0;
+            for (int64_t k = 0; k < m; k++) {
+                double u = 0;
+                for (int64_t j = 0; j < m; j++) u += R[size_t((k * m + i) * m + j)] * x[size_t(k * m + j)];
+                want += L[size_t((i * m + l) * m + k)] * u;
+            }
+            EXPECT_NEAR(y[size_t(l * m + i)], want, 1e-12);
+        }
+}
+
+// T = 2, C = 1: y0 = b0 + W00 x0 (+ W01 x1 unless causal), y1 = b1 + W10 x0 + W11 x1.
+TEST(ReferenceTokenMix, TwoTokensByHand) {
+    const std::vector<double> x = {2.0, 3.0}, W = {1.0, 10.0, 100.0, 1000.0}, b = {0.5, -0.5};
+    const auto full = ref::token_mix_ref(x, W, b, 1, 2, 1, false), causal = ref::token_mix_ref(x, W, b, 1, 2, 1, true);
+    EXPECT_DOUBLE_EQ(full[0], 0.5 + 2.0 + 30.0);
+    EXPECT_DOUBLE_EQ(causal[0], 0.5 + 2.0);
+    EXPECT_DOUBLE_EQ(full[1], -0.5 + 200.0 + 3000.0);
+    EXPECT_DOUBLE_EQ(causal[1], full[1]);
 }
 
 }  // namespace

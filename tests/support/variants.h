@@ -56,6 +56,18 @@ bool run_forced(F &&call) {
     }
 }
 
+// The message of the seqmix::Error that call() throws, "" if it throws none (validation tests that
+// pin parts of the message; any other exception propagates).
+template <class F>
+std::string error_message(F &&call) {
+    try {
+        std::forward<F>(call)();
+    } catch (const seqmix::Error &e) {
+        return e.what();
+    }
+    return "";
+}
+
 // A value-parameterised test's parameter: one shape case crossed with one variant.
 template <class Case>
 struct CaseVariant {

@@ -303,6 +303,29 @@ SEQMIX_API void decode_attention(const Tensor &q, const Tensor &k, const Tensor 
                                  const Tensor &o, const std::optional<Tensor> &lse = std::nullopt,
                                  const DecodeAttentionOptions &options = {});
 
+// ---- structured and dense token mixing (MIXERS.md "Convolutions and structured matrices") ----
+// Monarch mixer: y = P L P R x along one axis of x [B,T,C] (every other index fixed), n = C
+// (channel axis) or T (sequence axis, non-causal as M2-BERT). R and L [m,m,m] are m dense m x m
+// blocks (block, row, column) of block-diagonal matrices, P the [m,m] transpose permutation
+// (entry k*m + i <-> i*m + k): y[l*m + i] = sum_k L[i,l,k] sum_j R[k,i,j] x[k*m + j].
+// m = ceil(sqrt(n)); when n < m*m, x is padded with zeros to m*m and y keeps the first n entries.
+// y [B,T,C] must not overlap x.
+enum class MonarchAxis { channel, sequence };
+struct MonarchOptions : CallOptions {
+    MonarchAxis axis = MonarchAxis::channel;
+};
+SEQMIX_API void monarch(const Tensor &x, const Tensor &L, const Tensor &R, const Tensor &y,
+                        const MonarchOptions &options = {});
+
+// Dense token mixing (MLP-Mixer, TSMixer): y[b,t,c] = bias[t] + sum_s W[t,s] x[b,s,c] for x, y
+// [B,T,C], W [T,T], bias [T] (zeros if absent). causal: only s <= t (W's upper triangle is not
+// read). A GEMM per batch row.
+struct TokenMixOptions : CallOptions {
+    bool causal = false;
+};
+SEQMIX_API void token_mix(const Tensor &x, const Tensor &W, const Tensor &y,
+                          const std::optional<Tensor> &bias = std::nullopt, const TokenMixOptions &options = {});
+
 // ---- introspection ---------------------------------------------------------------------------
 // One built AOT variant: seqmix_<mixer>_<target>_<bucket>.
 struct VariantInfo {
