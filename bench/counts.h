@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cmath>
 #include <string>
 
 #include <fmt/format.h>
@@ -210,6 +211,13 @@ inline double selective_scan_step_bytes(const ScanShape &s) {
 inline double decode_attention_bytes(const Shape &s, int64_t total_len, int64_t Tq) {
     return 4.0 * (double(total_len) * double(s.Hkv) * double(s.K + s.V) +
                   double(s.B) * double(Tq) * double(s.H) * double(s.K + s.V));
+}
+
+// long_conv: nominal FFT work of the convolution at FFT length n, whatever the form or variant
+// runs: three real transforms per (b, d) (u forward, the filter forward, the inverse) at the
+// usual 2.5 n log2 n flops each, and the complex product (6 flops per bin, n/2 bins).
+inline double long_conv_flops(int64_t B, int64_t D, int64_t n) {
+    return double(B) * double(D) * (3.0 * 2.5 * double(n) * std::log2(double(n)) + 3.0 * double(n));
 }
 
 }  // namespace seqmix::bench

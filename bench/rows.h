@@ -120,5 +120,9 @@ void causal_conv1d_step_rows(const Context &ctx, std::vector<RowResult> &out);
 void selective_scan_rows(const Context &ctx, std::vector<RowResult> &out);
 void selective_scan_step_rows(const Context &ctx, std::vector<RowResult> &out);
 void decode_attention_rows(const Context &ctx, std::vector<RowResult> &out);
+// issue 9 (rows_long_conv.cpp): long_conv (with the FFTW peer on CPU), lmu, lmu_step.
+void long_conv_rows(const Context &ctx, std::vector<RowResult> &out);
+void lmu_rows(const Context &ctx, std::vector<RowResult> &out);
+void lmu_step_rows(const Context &ctx, std::vector<RowResult> &out);
 
 }  // namespace seqmix::bench
