@@ -80,7 +80,7 @@ void long_conv_rows(const Context &ctx, std::vector<RowResult> &out) {
                 peer = p;
             }
             for (const std::string &variant : variants_to_run(ctx, "long_conv")) {
-                RowResult row = new_row(ctx, "long_conv", gated ? "fft_gated" : "fft", shape_name(s), variant);
+                RowResult row = new_row(ctx, "long_conv", "fft", shape_name(s) + (gated ? "_gate" : ""), variant);
                 row.flops = long_conv_flops(s.B, s.D, n > 0 ? n : 2 * s.T);
                 LongConvOptions opt;
                 opt.stream = runner.stream();
