@@ -11,7 +11,8 @@
 //   x0 (channel pairs) -> fwd0.. -> prod (one product per memory dimension i) -> inv0.. -> conv.
 // Then `free_resp` (the initial state's part, a d-term reduction), m, and final_state (m at
 // T-1, as its own d + T term reduction `last`, so it needs none of m's stages).
-// `lmu_step`: one token, new_state = Abar state + Bbar u (`amul`, a d-term reduction).
+// `lmu_step`: one token, new_state = Abar state + Bbar u (`abar_t` the transposed Abar, `amul`
+// the d-term reduction).
 //
 // Halide orders dimensions innermost first: u [B,T,C] is u(c, t, b), m [B,T,C,d] is
 // m(i, c, t, b), h [d,T] is h(s, i), E [T,d,d] is E(j, i, t) (E[t][i][j]), states [B,C,d] are
@@ -31,6 +32,7 @@ public:
     Input<Buffer<float, 3>> h_spec{"h_spec"};                // (i, re/im, k), FFT form only
     Input<Buffer<float, 3>> E{"E"};                          // (j, i, t)
     Input<Buffer<float, 3>> initial_state{"initial_state"};  // (i, c, b)
+    Input<int32_t> has_init{"has_init"};                     // 0: no initial state, skip E
     Output<Buffer<float, 4>> m{"m"};                         // (i, c, t, b)
     Output<Buffer<float, 3>> final_state{"final_state"};     // (i, c, b)
 
@@ -70,7 +72,8 @@ public:
             stages.insert(stages.end(), fwd.passes().begin(), fwd.passes().end());
             stages.insert(stages.end(), inv.passes().begin(), inv.passes().end());
         }
-        RDom rj(0, Dm, "rj");
+        // Without an initial state the d-term reductions over E have no terms at all.
+        RDom rj(0, select(has_init != 0, Dm, 0), "rj");
         free_resp(i, c, t, b) = 0.0f;
         free_resp(i, c, t, b) += E(rj, i, t) * initial_state(rj, c, b);
         m(i, c, t, b) = conv(i, c, t, b) + free_resp(i, c, t, b);
@@ -87,6 +90,7 @@ public:
         h_spec.set_estimates({{0, 16}, {0, 2}, {0, n / 2 + 1}});
         E.set_estimates({{0, 16}, {0, 16}, {0, 4096}});
         initial_state.set_estimates({{0, 16}, {0, 256}, {0, 4}});
+        has_init.set_estimate(0);
         m.set_estimates({{0, 16}, {0, 256}, {0, 4096}, {0, 4}});
         final_state.set_estimates({{0, 16}, {0, 256}, {0, 4}});
     }
@@ -110,14 +114,16 @@ public:
     Input<Buffer<float, 1>> Bbar{"Bbar"};    // (i)
     Output<Buffer<float, 3>> new_state{"new_state"};  // (i, c, b)
 
-    Var i{"i"}, c{"c"}, b{"b"};
-    Func amul{"amul"};
+    Var i{"i"}, j{"j"}, c{"c"}, b{"b"};
+    Func abar_t{"abar_t"}, amul{"amul"};
 
     void generate() {
         load_schedule("lmu_step");
         RDom rj(0, Abar.dim(0).extent(), "rj");
+        // Abar with i innermost: a matvec per (c, b) whose rows load as vectors along i.
+        abar_t(i, j) = Abar(j, i);
         amul(i, c, b) = Bbar(i) * u(c, b);
-        amul(i, c, b) += Abar(rj, i) * state(rj, c, b);
+        amul(i, c, b) += abar_t(i, rj) * state(rj, c, b);
         new_state(i, c, b) = amul(i, c, b);
 
         u.set_estimates({{0, 256}, {0, 16}});
@@ -128,7 +134,7 @@ public:
     }
 
     void schedule() {
-        apply_schedule({amul, new_state});
+        apply_schedule({abar_t, amul, new_state});
     }
 
 protected:

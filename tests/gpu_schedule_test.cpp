@@ -529,7 +529,7 @@ TEST_P(GpuScheduleLongConv, Lmu) {
     legendre_arrays(d, theta, T, h, E);
     auto bu = tensor({B, T, C}, u), bh = tensor({d, T}, h), bE = tensor({T, d, d}, E), bs = tensor({B, C, d}, s0);
     Buffer<float> spec = filter_spectrum(GetParam(), bh, d), m(d, C, T, B), fs(d, C, B);
-    ASSERT_EQ(jit("lmu", GetParam())(bu, bh, spec, bE, bs, m, fs), 0);
+    ASSERT_EQ(jit("lmu", GetParam())(bu, bh, spec, bE, bs, 1, m, fs), 0);
     expect_close("m", values(m), ref.m, kTol);
     expect_close("final_state", values(fs), ref.final_state, kTol);
 }

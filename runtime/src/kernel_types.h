@@ -74,7 +74,8 @@ using long_conv_fn = int(const void *, halide_buffer_t *u, halide_buffer_t *kf, 
 using long_conv_filter_fn = int(const void *, halide_buffer_t *kf, halide_buffer_t *kf_spec);
 // lmu, lmu_step (generators/lmu.cpp): the Legendre system's h, E, Abar, Bbar come from the runtime.
 using lmu_fn = int(const void *, halide_buffer_t *u, halide_buffer_t *h, halide_buffer_t *h_spec, halide_buffer_t *E,
-                   halide_buffer_t *initial_state, halide_buffer_t *m, halide_buffer_t *final_state);
+                   halide_buffer_t *initial_state, int32_t has_init, halide_buffer_t *m,
+                   halide_buffer_t *final_state);
 using lmu_step_fn = int(const void *, halide_buffer_t *u, halide_buffer_t *state, halide_buffer_t *Abar,
                         halide_buffer_t *Bbar, halide_buffer_t *new_state);
 using selective_scan_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *delta, halide_buffer_t *A,

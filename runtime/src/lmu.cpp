@@ -64,7 +64,8 @@ void lmu(const Tensor &u, const Tensor &m, const std::optional<Tensor> &initial_
     halide_buffer_t *bE = b_E ? b_E->get() : b_E0->get();
     detail::run_entry(e, call.ctx,
                       detail::entry_point<detail::lmu_fn>(e)(&call.ctx, bu.get(), bh.get(), spectrum.get(), bE,
-                                                             b_init->get(), bm.get(), b_final->get()));
+                                                             b_init->get(), initial_state ? 1 : 0, bm.get(),
+                                                             b_final->get()));
 }
 
 void lmu_step(const Tensor &u, const Tensor &state, const Tensor &new_state, const LmuOptions &options) {
