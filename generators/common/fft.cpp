@@ -7,10 +7,10 @@ namespace seqmix::fft {
 std::vector<int> radix_plan(int n) {
     std::vector<int> plan;
     int rest = n;
-    if (rest % 3 == 0) {
-        plan.push_back(3);
-        rest /= 3;
-    }
+    // The 3 goes last: then every pass's stride Ns (the product of the radices before it) is a
+    // power of two, and the index arithmetic between passes is shifts and masks.
+    const bool three = rest % 3 == 0;
+    if (three) rest /= 3;
     while (rest % 4 == 0) {
         plan.push_back(4);
         rest /= 4;
@@ -19,6 +19,7 @@ std::vector<int> radix_plan(int n) {
         plan.push_back(2);
         rest = 1;
     }
+    if (three) plan.push_back(3);
     if (rest != 1 || n < 2) {
         throw Halide::CompileError("fft: length " + std::to_string(n) + " is not 2^a or 3 * 2^a (a >= 1)");
     }

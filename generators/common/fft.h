@@ -1,6 +1,6 @@
 // The FFT building block of the long convolutions (MIXERS.md, "Convolutions and structured
 // matrices": long_conv, lmu): a Stockham autosort FFT of fixed length n = 2^a or 3 * 2^a, as a
-// chain of named radix-r passes (r = 3 once, then 4s, then a 2 if needed), in the manner of
+// chain of named radix-r passes (4s, a 2 if needed, then a 3 if needed), in the manner of
 // Halide's apps/fft (passes as Funcs, the radix loop unrolled so the butterfly's roots of unity
 // are constants; github.com/halide/Halide/blob/main/apps/fft/fft.cpp). Written for this
 // project: the transforms are batched, with the batch index `ln` ("lane") innermost, so that a
@@ -49,7 +49,7 @@ inline Complex select(Expr c, const Complex &a, const Complex &b) {
     return {Halide::select(c, a.re, b.re), Halide::select(c, a.im, b.im)};
 }
 
-// The radices of a length-n transform: one 3 if 3 divides n, then 4s, then one 2 if needed.
+// The radices of a length-n transform: 4s, one 2 if needed, one 3 last if 3 divides n.
 // Fails (Halide::CompileError) for other lengths.
 std::vector<int> radix_plan(int n);
 
