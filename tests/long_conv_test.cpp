@@ -118,7 +118,7 @@ TEST_P(LongConv, MatchesReference) {
 std::vector<LongConvCase> cases() {
     std::vector<LongConvCase> cs = {shape(1, 4, 1, 1),         shape(2, 3, 63, 63),      shape(1, 5, 100, 40, true),
                                     shape(2, 6, 1000, 1000),   shape(1, 17, 1500, 600),  shape(1, 2, 3000, 17, true),
-                                    shape(1, 3, 4000, 2000),   shape(1, 1, 255, 255),    shape(2, 4, 2049, 34)};
+                                    shape(1, 3, 4000, 2000),   shape(1, 1, 255, 255),    shape(2, 4, 2049, 97)};
     LongConvCase c = shape(2, 7, 300, 120, true);
     c.strided = true;
     cs.push_back(c);
@@ -182,27 +182,27 @@ INSTANTIATE_TEST_SUITE_P(Shapes, LongConvSpectrumReuse,
 
 // Bad arguments: a clear seqmix::Error naming the argument.
 TEST(LongConvValidation, Errors) {
-    const LongConvCase c = shape(1, 4, 64, 48);
+    const LongConvCase c = shape(1, 4, 256, 200);
     const Inputs in(c);
     Buffers buf(c, Backend::cpu, in);
     auto expect_error = [](const std::function<void()> &call, const std::string &needle) {
         EXPECT_THAT(error_message(call), ::testing::HasSubstr(needle));
     };
-    Buffer long_kf(Backend::cpu, {4, 65});
+    Buffer long_kf(Backend::cpu, {4, 257});
     expect_error([&] { seqmix::long_conv(buf.u.tensor(), long_kf.tensor(), buf.y.tensor()); }, "L <= T");
-    Buffer bad_gate(Backend::cpu, {1, 4, 63});
+    Buffer bad_gate(Backend::cpu, {1, 4, 255});
     expect_error([&] { seqmix::long_conv(buf.u.tensor(), buf.kf.tensor(), buf.y.tensor(), std::nullopt, bad_gate.tensor()); },
                  "gate");
-    const int64_t n = seqmix::long_conv_fft_length(1, 4, 64, 48);
-    ASSERT_GT(n, 0) << "L = 48 > 32 should take an FFT bucket";
+    const int64_t n = seqmix::long_conv_fft_length(1, 4, 256, 200);
+    ASSERT_GT(n, 0) << "L = 200 should take an FFT bucket";
     Buffer bad_spec(Backend::cpu, {n / 2, 2, 4});
     LongConvOptions opt;
     opt.kf_spectrum = bad_spec.tensor();
     expect_error([&] { seqmix::long_conv(buf.u.tensor(), buf.kf.tensor(), buf.y.tensor(), std::nullopt, std::nullopt, opt); },
                  "kf_spectrum");
     Buffer short_kf(Backend::cpu, {4, 8});
-    EXPECT_EQ(seqmix::long_conv_fft_length(1, 4, 64, 8), 0) << "L = 8 should take the direct form";
-    expect_error([&] { seqmix::long_conv_filter(short_kf.tensor(), 1, 64, bad_spec.tensor()); }, "direct form");
+    EXPECT_EQ(seqmix::long_conv_fft_length(1, 4, 256, 8), 0) << "L = 8 should take the direct form";
+    expect_error([&] { seqmix::long_conv_filter(short_kf.tensor(), 1, 256, bad_spec.tensor()); }, "direct form");
 }
 
 }  // namespace
