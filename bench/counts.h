@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cmath>
 #include <string>
 
 #include <fmt/format.h>
@@ -233,6 +234,13 @@ inline double monarch_flops(const MixShape &s, int64_t m, bool sequence_axis) {
 inline double token_mix_flops(const MixShape &s, bool causal) {
     const double per_line = causal ? double(s.T) * double(s.T + 1) : 2.0 * double(s.T) * double(s.T);
     return per_line * double(s.B) * double(s.C);
+}
+
+// long_conv: nominal FFT work of the convolution at FFT length n, whatever the form or variant
+// runs: three real transforms per (b, d) (u forward, the filter forward, the inverse) at the
+// usual 2.5 n log2 n flops each, and the complex product (6 flops per bin, n/2 bins).
+inline double long_conv_flops(int64_t B, int64_t D, int64_t n) {
+    return double(B) * double(D) * (3.0 * 2.5 * double(n) * std::log2(double(n)) + 3.0 * double(n));
 }
 
 }  // namespace seqmix::bench

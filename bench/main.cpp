@@ -74,7 +74,9 @@ const std::set<std::string> kRows = {"attention", "gla", "gla_step", "linear_att
                                      "causal_conv1d", "causal_conv1d_step", "selective_scan", "selective_scan_step",
                                      "decode_attention",
                                      // issue 9: structured and dense token mixing
-                                     "monarch", "monarch_seq", "token_mix"};
+                                     "monarch", "monarch_seq", "token_mix",
+                                     // issue 9
+                                     "long_conv", "lmu", "lmu_step"};
 
 int main(int argc, char **argv) {
     std::string rows_arg, device_arg, variant_arg, json_path, png_path, python, gpu_peers_path;
@@ -202,6 +204,9 @@ int main(int argc, char **argv) {
             if (rows_wanted.count("monarch")) monarch_rows(ctx, rows, false);
             if (rows_wanted.count("monarch_seq")) monarch_rows(ctx, rows, true);
             if (rows_wanted.count("token_mix")) token_mix_rows(ctx, rows);
+            if (rows_wanted.count("long_conv")) long_conv_rows(ctx, rows);
+            if (rows_wanted.count("lmu")) lmu_rows(ctx, rows);
+            if (rows_wanted.count("lmu_step")) lmu_step_rows(ctx, rows);
         } catch (const std::exception &e) {
             // Setup failures (allocation, CUDA) end this device's rows, not the whole run.
             RowResult r;

@@ -123,5 +123,9 @@ void decode_attention_rows(const Context &ctx, std::vector<RowResult> &out);
 // monarch (sequence_axis false) or monarch_seq (true); token_mix with the in-run OpenBLAS peer.
 void monarch_rows(const Context &ctx, std::vector<RowResult> &out, bool sequence_axis);
 void token_mix_rows(const Context &ctx, std::vector<RowResult> &out);
+// issue 9 (rows_long_conv.cpp): long_conv (with the FFTW peer on CPU), lmu, lmu_step.
+void long_conv_rows(const Context &ctx, std::vector<RowResult> &out);
+void lmu_rows(const Context &ctx, std::vector<RowResult> &out);
+void lmu_step_rows(const Context &ctx, std::vector<RowResult> &out);
 
 }  // namespace seqmix::bench

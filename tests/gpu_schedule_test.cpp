@@ -23,6 +23,7 @@
 #include "reference/token_mix.h"
 #include "reference/scalar_decay.h"
 #include "reference/selective_scan.h"
+#include "reference/long_conv.h"
 #include "reference/ssd.h"
 
 namespace {
@@ -525,5 +526,91 @@ INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDplr, ::testing::Values("cuda-sm90", "
     for (char &c : name) c = c == '-' ? '_' : c;
     return name;
 });
+
+// long_conv and lmu (issue 9): the direct defaults of both CUDA targets and two FFT buckets of
+// cuda-sm90 (all FFT buckets of both targets come from one template, schedules/tools/
+// fft_schedules.py: n = 512 and the 3 * 2^k pass plan of n = 3072 stand for the others; each
+// FFT case JITs two pipelines, ~15 s on PoCL). The FFT forms take their spectrum from long_conv_filter of
+// the same bucket, as the runtime does.
+class GpuScheduleLongConv : public GpuSchedule {};
+
+// The spectrum [n/2+1, 2, D] of kf [D,L] from long_conv_filter (empty for a direct-form variant).
+Buffer<float> filter_spectrum(const std::string &variant, Buffer<float> &kf, int D) {
+    const auto at = variant.find('@');
+    if (at == std::string::npos) return Buffer<float>(D, 2, 1);
+    const int n = std::stoi(variant.substr(at + 4));
+    Buffer<float> spec(D, 2, n / 2 + 1);
+    EXPECT_EQ(jit("long_conv_filter", variant)(kf, spec), 0);
+    return spec;
+}
+
+TEST_P(GpuScheduleLongConv, LongConv) {
+    const bool fft = GetParam().find('@') != std::string::npos;
+    const int B = 2, D = 5, T = fft && GetParam().find("3072") != std::string::npos ? 1500 : 100, L = fft ? 40 : 20;
+    std::mt19937_64 rng(12);
+    auto u = random_values(B * D * T, rng, -1, 1), kf = random_values(D * L, rng, -0.2, 0.2);
+    auto Dskip = random_values(D, rng, -1, 1), gate = random_values(B * D * T, rng, 0, 1);
+    auto ref = seqmix::ref::long_conv_ref(u, kf, Dskip, gate, B, D, T, L);
+    auto bu = tensor({B, D, T}, u), bk = tensor({D, L}, kf), bD = tensor({D}, Dskip), bg = tensor({B, D, T}, gate);
+    Buffer<float> spec = filter_spectrum(GetParam(), bk, D), y(T, D, B);
+    ASSERT_EQ(jit("long_conv", GetParam())(bu, bk, spec, bD, bg, 1, y), 0);
+    expect_close("y", values(y), ref, kTol);
+}
+
+// h[i][s] = (Abar^s Bbar)[i] and E[t] = Abar^(t+1) from the float64 reference system.
+void legendre_arrays(int d, double theta, int T, std::vector<double> &h, std::vector<double> &E) {
+    const auto sys = seqmix::ref::lmu_system_ref(d, theta);
+    h.assign(size_t(d) * T, 0.0);
+    E.assign(size_t(T) * d * d, 0.0);
+    std::vector<double> x = sys.Bbar, P = sys.Abar;
+    for (int s = 0; s < T; s++) {
+        for (int i = 0; i < d; i++) h[size_t(i) * T + s] = x[i];
+        std::copy(P.begin(), P.end(), E.begin() + size_t(s) * d * d);
+        std::vector<double> nx(d, 0.0), nP(size_t(d) * d, 0.0);
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                nx[i] += sys.Abar[i * d + j] * x[j];
+                for (int k = 0; k < d; k++) nP[i * d + j] += sys.Abar[i * d + k] * P[k * d + j];
+            }
+        }
+        x = nx, P = nP;
+    }
+}
+
+TEST_P(GpuScheduleLongConv, Lmu) {
+    const int B = 2, T = 60, C = 5, d = 4;
+    const double theta = 30;
+    std::mt19937_64 rng(13);
+    auto u = random_values(B * T * C, rng, -1, 1), s0 = random_values(B * C * d, rng, -1, 1);
+    auto ref = seqmix::ref::lmu_ref(u, s0, B, T, C, d, theta);
+    std::vector<double> h, E;
+    legendre_arrays(d, theta, T, h, E);
+    auto bu = tensor({B, T, C}, u), bh = tensor({d, T}, h), bE = tensor({T, d, d}, E), bs = tensor({B, C, d}, s0);
+    Buffer<float> spec = filter_spectrum(GetParam(), bh, d), m(d, C, T, B), fs(d, C, B);
+    ASSERT_EQ(jit("lmu", GetParam())(bu, bh, spec, bE, bs, 1, m, fs), 0);
+    expect_close("m", values(m), ref.m, kTol);
+    expect_close("final_state", values(fs), ref.final_state, kTol);
+}
+
+TEST_P(GpuScheduleLongConv, LmuStep) {
+    if (bucket_missing("lmu_step", GetParam())) GTEST_SKIP() << "lmu_step has no file for " << GetParam();
+    const int B = 2, C = 5, d = 6;
+    std::mt19937_64 rng(14);
+    auto u = random_values(B * C, rng, -1, 1), s0 = random_values(B * C * d, rng, -1, 1);
+    auto ref = seqmix::ref::lmu_ref(u, s0, B, 1, C, d, 20);
+    const auto sys = seqmix::ref::lmu_system_ref(d, 20);
+    auto bu = tensor({B, C}, u), bs = tensor({B, C, d}, s0), bA = tensor({d, d}, sys.Abar), bB = tensor({d}, sys.Bbar);
+    Buffer<float> ns(d, C, B);
+    ASSERT_EQ(jit("lmu_step", GetParam())(bu, bs, bA, bB, ns), 0);
+    expect_close("new_state", values(ns), ref.final_state, kTol);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleLongConv,
+                         ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@fft512", "cuda-sm90@fft3072"),
+                         [](const auto &info) {
+                             std::string name = info.param.substr(5);
+                             for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
+                             return name;
+                         });
 
 }  // namespace

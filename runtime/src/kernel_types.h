@@ -71,6 +71,16 @@ using causal_conv1d_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *
                              halide_buffer_t *final_state);
 using causal_conv1d_step_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *weight, halide_buffer_t *bias,
                                   halide_buffer_t *state, int32_t silu, halide_buffer_t *y, halide_buffer_t *new_state);
+// long_conv (generators/long_conv.cpp): kf_spec from long_conv_filter (FFT buckets) or unused.
+using long_conv_fn = int(const void *, halide_buffer_t *u, halide_buffer_t *kf, halide_buffer_t *kf_spec,
+                         halide_buffer_t *Dskip, halide_buffer_t *gate, int32_t has_gate, halide_buffer_t *y);
+using long_conv_filter_fn = int(const void *, halide_buffer_t *kf, halide_buffer_t *kf_spec);
+// lmu, lmu_step (generators/lmu.cpp): the Legendre system's h, E, Abar, Bbar come from the runtime.
+using lmu_fn = int(const void *, halide_buffer_t *u, halide_buffer_t *h, halide_buffer_t *h_spec, halide_buffer_t *E,
+                   halide_buffer_t *initial_state, int32_t has_init, halide_buffer_t *m,
+                   halide_buffer_t *final_state);
+using lmu_step_fn = int(const void *, halide_buffer_t *u, halide_buffer_t *state, halide_buffer_t *Abar,
+                        halide_buffer_t *Bbar, halide_buffer_t *new_state);
 using selective_scan_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *delta, halide_buffer_t *A,
                               halide_buffer_t *Bm, halide_buffer_t *Cm, halide_buffer_t *Dskip, halide_buffer_t *z,
                               halide_buffer_t *delta_bias, halide_buffer_t *initial_state, int32_t delta_softplus,

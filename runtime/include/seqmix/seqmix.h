@@ -326,6 +326,37 @@ struct TokenMixOptions : CallOptions {
 SEQMIX_API void token_mix(const Tensor &x, const Tensor &W, const Tensor &y,
                           const std::optional<Tensor> &bias = std::nullopt, const TokenMixOptions &options = {});
 
+// ---- long convolutions: long_conv (H3, Hyena, FlashFFTConv), LMU memory ----------------------
+// u, y [B,D,T]; kf [D,L] with 1 <= L <= T; Dskip [D] (zeros if absent); gate [B,D,T] multiplies
+// the output when given (H3/Hyena's output gating):
+//   y[b,d,t] = (sum_{s <= min(t, L-1)} kf[d,s] u[b,d,t-s] + Dskip[d] u[b,d,t]) * gate[b,d,t]
+// Dispatch picks the form per shape bucket: the direct sum (short filters) or an FFT of a fixed
+// length n >= T + L - 1 (long_conv@fft<n>), whose first step transforms the filter. To reuse the
+// filter's spectrum across calls with the same kf and T, make it once with long_conv_filter and
+// pass it as options.kf_spectrum.
+struct LongConvOptions : CallOptions {
+    std::optional<Tensor> kf_spectrum;  // [n/2+1, 2, D] from long_conv_filter, n = long_conv_fft_length
+SEQMIX_API void long_conv(const Tensor &u, const Tensor &kf, const Tensor &y,
+                          const std::optional<Tensor> &Dskip = std::nullopt,
+                          const std::optional<Tensor> &gate = std::nullopt, const LongConvOptions &options = {});
+// The FFT length n the variant dispatched for these shapes uses (0: the direct form, no spectrum).
+SEQMIX_API int64_t long_conv_fft_length(int64_t B, int64_t D, int64_t T, int64_t L,
+                                        const Device &device = Device::cpu(), const std::string &variant = "");
+// kf_spectrum [n/2+1, 2, D] (bin, real/imaginary, channel) of kf [D,L] for long_conv at sequence
+// length T and batch B (n = long_conv_fft_length(B, D, T, L, ...) > 0, else Error).
+SEQMIX_API void long_conv_filter(const Tensor &kf, int64_t B, int64_t T, const Tensor &kf_spectrum,
+                                 const CallOptions &options = {});
+// LMU memory of order d over a window of theta steps: u [B,T,C] -> m [B,T,C,d],
+// m_t = Abar m_{t-1} + Bbar u_t (the Legendre system discretised by zero-order hold, dt = 1);
+// initial_state / final_state [B,C,d] (zeros / not written if absent). `lmu` is the parallel form
+// (a long convolution with the impulse response Abar^t Bbar), `lmu_step` one token:
+// u [B,C], state, new_state [B,C,d] (new_state = m of that token).
+struct LmuOptions : CallOptions {
+    double theta = 0;  // the window in steps; > 0
+SEQMIX_API void lmu(const Tensor &u, const Tensor &m, const std::optional<Tensor> &initial_state = std::nullopt,
+                    const std::optional<Tensor> &final_state = std::nullopt, const LmuOptions &options = {});
+SEQMIX_API void lmu_step(const Tensor &u, const Tensor &state, const Tensor &new_state, const LmuOptions &options = {});
+
 // ---- introspection ---------------------------------------------------------------------------
 // One built AOT variant: seqmix_<mixer>_<target>_<bucket>.
 struct VariantInfo {
