@@ -72,7 +72,9 @@ const std::set<std::string> kRows = {"attention", "gla", "gla_step", "linear_att
                                      "rwkv7_step",
                                      // issue 8
                                      "causal_conv1d", "causal_conv1d_step", "selective_scan", "selective_scan_step",
-                                     "decode_attention"};
+                                     "decode_attention",
+                                     // issue 9
+                                     "lstm", "gru", "pararnn"};
 
 int main(int argc, char **argv) {
     std::string rows_arg, device_arg, variant_arg, json_path, png_path, python, gpu_peers_path;
@@ -197,6 +199,9 @@ int main(int argc, char **argv) {
             if (rows_wanted.count("selective_scan")) selective_scan_rows(ctx, rows);
             if (rows_wanted.count("selective_scan_step")) selective_scan_step_rows(ctx, rows);
             if (rows_wanted.count("decode_attention")) decode_attention_rows(ctx, rows);
+            if (rows_wanted.count("lstm")) lstm_rows(ctx, rows);
+            if (rows_wanted.count("gru")) gru_rows(ctx, rows);
+            if (rows_wanted.count("pararnn")) pararnn_rows(ctx, rows);
         } catch (const std::exception &e) {
             // Setup failures (allocation, CUDA) end this device's rows, not the whole run.
             RowResult r;

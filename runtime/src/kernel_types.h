@@ -80,6 +80,13 @@ using selective_scan_step_fn = int(const void *, halide_buffer_t *x, halide_buff
 using decode_attention_fn = int(const void *, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v,
                                 halide_buffer_t *lens, float scale, halide_buffer_t *o, halide_buffer_t *lse);
 
+// Nonlinear RNNs (issue 9). lstm and gru are ONE time step (the runtime loops over T); pararnn
+// is one Newton iteration or the whole sequential scan, by bucket (generators/pararnn.cpp).
+using lstm_fn = int(const void *, B_ *G, B_ *R, B_ *bias, B_ *h_prev, B_ *c_prev, B_ *h_out, B_ *c_out);
+using gru_fn = int(const void *, B_ *G, B_ *R, B_ *bias, B_ *h_prev, B_ *h_out);
+using pararnn_fn = int(const void *, B_ *G, B_ *Rd, B_ *bias, B_ *h0, B_ *c0, B_ *h_cur, B_ *c_cur, int32_t cell,
+                       B_ *h_next, B_ *c_next, B_ *final_h, B_ *final_c, B_ *err);
+
 using AnyFn = void (*)();
 
 struct VariantEntry {
