@@ -133,20 +133,18 @@ std::vector<ParaCase> cases() {
     return cs;
 }
 
-class ParaRnn : public ::testing::TestWithParam<ParaParam> {};
-class ParaRnnLong : public ::testing::TestWithParam<ParaParam> {};
-
-TEST_P(ParaRnn, NewtonAndSequentialMatchReference) {
-    const ParaParam &p = GetParam();
-    if (const std::string why = skip_reason(p.variant); !why.empty()) GTEST_SKIP() << p.variant.forced() << ": " << why;
-    check_pararnn(p.c, p.variant);
-}
-
-TEST_P(ParaRnnLong, NewtonAndSequentialMatchReference) {
-    const ParaParam &p = GetParam();
-    if (const std::string why = skip_reason(p.variant); !why.empty()) GTEST_SKIP() << p.variant.forced() << ": " << why;
-    check_pararnn(p.c, p.variant);
-}
+class ParaRnnMatches : public ::testing::TestWithParam<ParaParam> {
+protected:
+    void check() {
+        const ParaParam &p = GetParam();
+        if (const std::string why = skip_reason(p.variant); !why.empty()) GTEST_SKIP() << p.variant.forced() << ": " << why;
+        check_pararnn(p.c, p.variant);
+    }
+};
+class ParaRnn : public ParaRnnMatches {};
+class ParaRnnLong : public ParaRnnMatches {};
+TEST_P(ParaRnn, NewtonAndSequentialMatchReference) { check(); }
+TEST_P(ParaRnnLong, NewtonAndSequentialMatchReference) { check(); }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, ParaRnn, ::testing::ValuesIn(cross(cases(), "pararnn")), CaseVariantName());
 INSTANTIATE_TEST_SUITE_P(Shapes, ParaRnnLong,

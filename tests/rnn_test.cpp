@@ -150,31 +150,23 @@ std::vector<RnnCase> cases(bool is_lstm) {
     return cs;
 }
 
-class Lstm : public ::testing::TestWithParam<RnnParam> {};
-class Gru : public ::testing::TestWithParam<RnnParam> {};
-class LstmLong : public ::testing::TestWithParam<RnnParam> {};
-class GruLong : public ::testing::TestWithParam<RnnParam> {};
-
-TEST_P(Lstm, MatchesReference) {
-    const RnnParam &p = GetParam();
-    if (const std::string why = skip_reason(p.variant); !why.empty()) GTEST_SKIP() << p.variant.forced() << ": " << why;
-    check_rnn(p.c, p.variant);
-}
-TEST_P(Gru, MatchesReference) {
-    const RnnParam &p = GetParam();
-    if (const std::string why = skip_reason(p.variant); !why.empty()) GTEST_SKIP() << p.variant.forced() << ": " << why;
-    check_rnn(p.c, p.variant);
-}
-TEST_P(LstmLong, MatchesReference) {
-    const RnnParam &p = GetParam();
-    if (const std::string why = skip_reason(p.variant); !why.empty()) GTEST_SKIP() << p.variant.forced() << ": " << why;
-    check_rnn(p.c, p.variant);
-}
-TEST_P(GruLong, MatchesReference) {
-    const RnnParam &p = GetParam();
-    if (const std::string why = skip_reason(p.variant); !why.empty()) GTEST_SKIP() << p.variant.forced() << ": " << why;
-    check_rnn(p.c, p.variant);
-}
+// One body, four suites (short shapes for CI; *Long* ones for scripts/test.sh --long).
+class RnnMatches : public ::testing::TestWithParam<RnnParam> {
+protected:
+    void check() {
+        const RnnParam &p = GetParam();
+        if (const std::string why = skip_reason(p.variant); !why.empty()) GTEST_SKIP() << p.variant.forced() << ": " << why;
+        check_rnn(p.c, p.variant);
+    }
+};
+class Lstm : public RnnMatches {};
+class Gru : public RnnMatches {};
+class LstmLong : public RnnMatches {};
+class GruLong : public RnnMatches {};
+TEST_P(Lstm, MatchesReference) { check(); }
+TEST_P(Gru, MatchesReference) { check(); }
+TEST_P(LstmLong, MatchesReference) { check(); }
+TEST_P(GruLong, MatchesReference) { check(); }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, Lstm, ::testing::ValuesIn(cross(cases(true), "lstm")), CaseVariantName());
 INSTANTIATE_TEST_SUITE_P(Shapes, Gru, ::testing::ValuesIn(cross(cases(false), "gru")), CaseVariantName());

@@ -32,6 +32,7 @@ import traceback
 
 from gpu_peers_common import graph_time, log, rel_rms, shape_name
 import linear_recurrence_peers
+import rnn_peers
 import ssm_peers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -286,8 +287,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="small shapes (smoke test)")
     ap.add_argument("--replays", type=int, default=50, help="graph replays per peer (median taken)")
     ap.add_argument("--calls", type=int, default=10, help="calls captured in one graph")
-    ap.add_argument("--only", default="attention,gla,copy,recurrences,ssm",
-                    help="subset of attention,gla,copy,recurrences,ssm")
+    ap.add_argument("--only", default="attention,gla,copy,recurrences,ssm,rnn",
+                    help="subset of attention,gla,copy,recurrences,ssm,rnn")
     ap.add_argument("--recurrences", default="all",
                     help="linear-recurrence mixers to run (comma list of linear_recurrence_peers.MIXERS, or all)")
     ap.add_argument("--recurrence-forms", default="chunked,step", help="chunked,step or one of them")
@@ -325,6 +326,8 @@ def main():
         linear_recurrence_peers.run(torch, args, report["rows"], args.suffix, save)
     if "ssm" in only and not args.suffix:
         ssm_peers.run(torch, args, report["rows"], save)
+    if "rnn" in only and not args.suffix:
+        rnn_peers.run(torch, args, report["rows"], save)
 
     fla_only = ",".join(x for x in ("gla", "recurrences") if x in only)
     if fla_only and not args.no_ieee and not args.suffix:

@@ -33,6 +33,16 @@ void check_sequence(detail::Checker &c, const Tensor &G, const Tensor &R, const 
     c.optional_tensor("bias", bias, {"H", "NG"});
 }
 
+// The inputs shared by the step forms: the state h [B,H,Hd], G [B,H,ng*Hd], R, bias.
+void check_step(detail::Checker &c, const Tensor &G, const Tensor &R, const Tensor &h,
+                const std::optional<Tensor> &bias, int ng) {
+    c.tensor("h", h, {"B", "H", "Hd"});
+    c.tensor("G", G, {"B", "H", "NG"});
+    check_gates(c, "G", ng);
+    c.tensor("R", R, {"H", "Hd", "NG"});
+    c.optional_tensor("bias", bias, {"H", "NG"});
+}
+
 }  // namespace
 
 void lstm(const Tensor &G, const Tensor &R, const Tensor &y, const std::optional<Tensor> &bias,
@@ -75,11 +85,7 @@ void lstm(const Tensor &G, const Tensor &R, const Tensor &y, const std::optional
 void lstm_step(const Tensor &G, const Tensor &R, const Tensor &h, const Tensor &cs, const Tensor &h_out,
                const Tensor &c_out, const std::optional<Tensor> &bias, const RnnOptions &options) {
     detail::Checker c("seqmix::lstm_step");
-    c.tensor("h", h, {"B", "H", "Hd"});
-    c.tensor("G", G, {"B", "H", "NG"});
-    check_gates(c, "G", 4);
-    c.tensor("R", R, {"H", "Hd", "NG"});
-    c.optional_tensor("bias", bias, {"H", "NG"});
+    check_step(c, G, R, h, bias, 4);
     c.tensor("c", cs, {"B", "H", "Hd"});
     c.tensor("h_out", h_out, {"B", "H", "Hd"}, true);
     c.tensor("c_out", c_out, {"B", "H", "Hd"}, true);
@@ -122,11 +128,7 @@ void gru(const Tensor &G, const Tensor &R, const Tensor &y, const std::optional<
 void gru_step(const Tensor &G, const Tensor &R, const Tensor &h, const Tensor &h_out,
               const std::optional<Tensor> &bias, const RnnOptions &options) {
     detail::Checker c("seqmix::gru_step");
-    c.tensor("h", h, {"B", "H", "Hd"});
-    c.tensor("G", G, {"B", "H", "NG"});
-    check_gates(c, "G", 3);
-    c.tensor("R", R, {"H", "Hd", "NG"});
-    c.optional_tensor("bias", bias, {"H", "NG"});
+    check_step(c, G, R, h, bias, 3);
     c.tensor("h_out", h_out, {"B", "H", "Hd"}, true);
     c.no_overlap();
 
