@@ -33,6 +33,7 @@ struct Driver {
     CUresult (*cuMemAlloc)(CUdeviceptr *, size_t) = nullptr;
     CUresult (*cuMemsetD8)(CUdeviceptr, unsigned char, size_t) = nullptr;
     CUresult (*cuMemFree)(CUdeviceptr) = nullptr;
+    CUresult (*cuCtxSynchronize)() = nullptr;
     int count = 0;
 };
 
@@ -58,7 +59,7 @@ Driver &driver() {
                    load(lib, "cuPointerGetAttribute", d.cuPointerGetAttribute) &&
                    load(lib, "cuCtxPushCurrent_v2", d.cuCtxPushCurrent) && load(lib, "cuCtxPopCurrent_v2", d.cuCtxPopCurrent) &&
                    load(lib, "cuMemAlloc_v2", d.cuMemAlloc) && load(lib, "cuMemsetD8_v2", d.cuMemsetD8) &&
-                   load(lib, "cuMemFree_v2", d.cuMemFree);
+                   load(lib, "cuMemFree_v2", d.cuMemFree) && load(lib, "cuCtxSynchronize", d.cuCtxSynchronize);
         if (!all) {
             d.error = "the CUDA driver lacks a required entry point";
             return;
@@ -175,6 +176,8 @@ void release(int device, void *ptr) {
     void *ctx = primary_context(device);
     if (!ctx || !ptr) return;
     d.cuCtxPushCurrent(ctx);
+    // The call's kernels run asynchronously on the caller's stream: let them finish first.
+    d.cuCtxSynchronize();
     d.cuMemFree(reinterpret_cast<CUdeviceptr>(ptr));
     CUcontext popped = nullptr;
     d.cuCtxPopCurrent(&popped);
