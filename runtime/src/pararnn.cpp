@@ -52,9 +52,12 @@ ParaRnnInfo pararnn(const Tensor &G, const Tensor &Rd, const Tensor &y, const st
     const std::vector<int64_t> seq{B, T, H, Hd}, state{B, H, Hd};
     // h iterates: y and one scratch; c iterates (LSTM): two scratch tensors. The first
     // iteration writes y and reads h = c = 0.
-    detail::Scratch h_alt("seqmix::pararnn", seq, dev);
-    std::optional<detail::Scratch> c_a, c_b;
-    if (is_lstm) c_a.emplace("seqmix::pararnn", seq, dev), c_b.emplace("seqmix::pararnn", seq, dev);
+    // Allocated when first needed: a sequential-form call (one iteration) needs only c_a.
+    std::optional<detail::Scratch> h_alt, c_a, c_b;
+    auto scratch = [&](std::optional<detail::Scratch> &s) -> const Tensor & {
+        if (!s) s.emplace("seqmix::pararnn", seq, dev);
+        return s->tensor();
+    };
     detail::KernelBuffer bG(G, call.ctx, true), bR(Rd, call.ctx, true);
     std::optional<detail::KernelBuffer> bb, h0, c0;
     detail::input_or_zeros(bb, bias, {H, c.dim("NG")}, dev, call.ctx);
@@ -71,7 +74,6 @@ ParaRnnInfo pararnn(const Tensor &G, const Tensor &Rd, const Tensor &y, const st
     err_buf.dim = err_dims;
 
     ParaRnnInfo info;
-    const Tensor *h_iter[2] = {&y, &h_alt.tensor()};
     bool finishing = false;
     for (int k = 0;; k++) {
         const bool first = k == 0;
@@ -79,19 +81,19 @@ ParaRnnInfo pararnn(const Tensor &G, const Tensor &Rd, const Tensor &y, const st
         if (first) {
             h_cur.emplace(seq, dev, call.ctx, true);
         } else {
-            h_cur.emplace(*h_iter[(k - 1) % 2], call.ctx, true);
+            h_cur.emplace((k - 1) % 2 ? scratch(h_alt) : y, call.ctx, true);
         }
         if (is_lstm && !first) {
-            c_cur.emplace((k - 1) % 2 ? c_b->tensor() : c_a->tensor(), call.ctx, true);
+            c_cur.emplace((k - 1) % 2 ? scratch(c_b) : scratch(c_a), call.ctx, true);
         } else {
             c_cur.emplace(seq, dev, call.ctx, true);
         }
         if (is_lstm) {
-            c_next.emplace(k % 2 ? c_b->tensor() : c_a->tensor(), call.ctx, false);
+            c_next.emplace(k % 2 ? scratch(c_b) : scratch(c_a), call.ctx, false);
         } else {
             c_next.emplace(seq, dev, call.ctx, false);
         }
-        detail::KernelBuffer h_next(*h_iter[k % 2], call.ctx, false);
+        detail::KernelBuffer h_next(k % 2 ? scratch(h_alt) : y, call.ctx, false);
         std::optional<detail::KernelBuffer> fh, fc;
         if (final_h) {
             fh.emplace(*final_h, call.ctx, false);

@@ -11,8 +11,8 @@ Scratch::Scratch(const char *fn, std::vector<int64_t> shape, const Device &devic
     for (int64_t e : shape) n *= e;
     void *data = nullptr;
     if (device.type == DeviceType::cpu) {
-        host_.assign(static_cast<size_t>(n), 0.0f);
-        data = host_.data();
+        host_.reset(new float[static_cast<size_t>(n)]);
+        data = host_.get();
     } else {
         data = cuda::alloc(device.index, static_cast<size_t>(n) * sizeof(float));
         if (!data) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <optional>
@@ -14,7 +15,8 @@ namespace seqmix::detail {
 
 class Scratch {
 public:
-    // A contiguous f32 tensor of `shape` on `device`; throws Error naming `fn` if it cannot.
+    // A contiguous f32 tensor of `shape` on `device`, uninitialised (every user writes it before
+    // reading it); throws Error naming `fn` if it cannot be allocated.
     Scratch(const char *fn, std::vector<int64_t> shape, const Device &device);
     ~Scratch();
     Scratch(const Scratch &) = delete;
@@ -22,7 +24,7 @@ public:
     const Tensor &tensor() const { return t_; }
 
 private:
-    std::vector<float> host_;
+    std::unique_ptr<float[]> host_;
     Tensor t_;
 };
 
