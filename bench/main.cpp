@@ -76,7 +76,9 @@ const std::set<std::string> kRows = {"attention", "gla", "gla_step", "linear_att
                                      // issue 9: structured and dense token mixing
                                      "monarch", "monarch_seq", "token_mix",
                                      // issue 9
-                                     "long_conv", "lmu", "lmu_step"};
+                                     "long_conv", "lmu", "lmu_step",
+                                     // issue 9
+                                     "lstm", "gru", "pararnn"};
 
 int main(int argc, char **argv) {
     std::string rows_arg, device_arg, variant_arg, json_path, png_path, python, gpu_peers_path;
@@ -207,6 +209,9 @@ int main(int argc, char **argv) {
             if (rows_wanted.count("long_conv")) long_conv_rows(ctx, rows);
             if (rows_wanted.count("lmu")) lmu_rows(ctx, rows);
             if (rows_wanted.count("lmu_step")) lmu_step_rows(ctx, rows);
+            if (rows_wanted.count("lstm")) lstm_rows(ctx, rows);
+            if (rows_wanted.count("gru")) gru_rows(ctx, rows);
+            if (rows_wanted.count("pararnn")) pararnn_rows(ctx, rows);
         } catch (const std::exception &e) {
             // Setup failures (allocation, CUDA) end this device's rows, not the whole run.
             RowResult r;

@@ -14,4 +14,8 @@ void gla_recurrent(const float *q, const float *k, const float *v, const float *
                    float *state_out, float *o, int64_t B, int64_t T, int64_t H, int64_t K, int64_t V, float scale,
                    int threads);
 
+// The oneDNN-class LSTM (H = 1, peers_rnn.cpp): per token an OpenBLAS sgemm of h_{t-1} [B,Hd]
+// by R [Hd,4*Hd], then the cell. G [B,T,4*Hd], bias [4*Hd] -> y [B,T,Hd], from zero states.
+void lstm_gemm(const float *G, const float *R, const float *bias, float *y, int64_t B, int64_t T, int64_t Hd);
+
 }  // namespace seqmix::bench

@@ -44,6 +44,8 @@ void print_row(const RowResult &r) {
             if (p.contains("speedup") && p["speedup"].is_number())
                 peers += fmt::format("{} x{:.2f} ", name, p["speedup"].get<double>());
     }
+    for (const auto &[key, value] : r.extra.items())
+        if (key != "gpu_peers") peers += fmt::format("{}={} ", key, value.dump());
     fmt::print("{:<10} {:<8} {:<22} {:<5} {:<22} {:>10.4f} {:>6.1f}% {:>10.2f} {:>6} {:>7} {:>9} {:>4}  {}\n", r.mixer,
                r.form, r.shape, r.device, r.variant, r.stats.median_ms, 100 * r.stats.spread, r.rate,
                r.memory_bound ? "GB/s" : "GFLOP/s", r.fraction ? fmt::format("{:.1f}%", 100 * *r.fraction) : "-",
@@ -83,6 +85,9 @@ nlohmann::json row_json(const RowResult &r) {
     if (r.extra.contains("gpu_peers"))
         for (const auto &[name, p] : r.extra["gpu_peers"].items()) peers[name] = p;
     j["peers"] = peers;
+    // Row-specific facts (pararnn: Newton iterations, speed-up over the sequential form).
+    for (const auto &[key, value] : r.extra.items())
+        if (key != "gpu_peers") j["extra"][key] = value;
     return j;
 }
 

@@ -118,6 +118,10 @@ void dplr_step_rows(const Context &ctx, std::vector<RowResult> &out, const std::
 void causal_conv1d_rows(const Context &ctx, std::vector<RowResult> &out);
 void causal_conv1d_step_rows(const Context &ctx, std::vector<RowResult> &out);
 void selective_scan_rows(const Context &ctx, std::vector<RowResult> &out);
+// Nonlinear RNNs (rows_rnn.cpp, issue 9): lstm, gru (compute-bound), pararnn (both forms).
+void lstm_rows(const Context &ctx, std::vector<RowResult> &out);
+void gru_rows(const Context &ctx, std::vector<RowResult> &out);
+void pararnn_rows(const Context &ctx, std::vector<RowResult> &out);
 void selective_scan_step_rows(const Context &ctx, std::vector<RowResult> &out);
 void decode_attention_rows(const Context &ctx, std::vector<RowResult> &out);
 // monarch (sequence_axis false) or monarch_seq (true); token_mix with the in-run OpenBLAS peer.

@@ -7,6 +7,7 @@
 
 #include <Halide.h>
 
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include "reference/monarch.h"
 #include "reference/token_mix.h"
 #include "reference/scalar_decay.h"
+#include "reference/rnn.h"
 #include "reference/selective_scan.h"
 #include "reference/long_conv.h"
 #include "reference/ssd.h"
@@ -607,6 +609,83 @@ TEST_P(GpuScheduleLongConv, LmuStep) {
 
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleLongConv,
                          ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@fft512", "cuda-sm90@fft3072"),
+                         [](const auto &info) {
+                             std::string name = info.param.substr(5);
+                             for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
+                             return name;
+                         });
+
+// ---- nonlinear RNNs (generators/lstm.cpp, gru.cpp, pararnn.cpp): one step of lstm / gru from a
+// state; pararnn's sequential default and its Newton buckets, iterated here as the runtime does.
+class GpuScheduleRnn : public GpuSchedule {};
+
+std::vector<double> scaled(std::vector<double> x, double s) {
+    for (double &v : x) v *= s;
+    return x;
+}
+
+TEST_P(GpuScheduleRnn, LstmAndGruStep) {
+    if (GetParam().find('@') != std::string::npos) GTEST_SKIP() << "lstm and gru have default schedules only";
+    // The first shape takes the full-tile specialisation (Hd >= 32, B >= 4; Hd not a multiple
+    // of the tile: shifted edge tiles), the second the small-shape path.
+    std::mt19937_64 rng(20);
+    for (auto [B, H, Hd, ng] : {std::array<int, 4>{5, 2, 40, 4}, {5, 2, 40, 3}, {3, 2, 37, 4}, {3, 2, 37, 3}}) {
+        auto G = random_values(B * H * ng * Hd, rng, -1, 1), R = scaled(random_values(H * Hd * ng * Hd, rng, -1, 1), 0.3);
+        auto bias = random_values(H * ng * Hd, rng, -1, 1), h0 = random_values(B * H * Hd, rng, -1, 1);
+        auto c0 = random_values(B * H * Hd, rng, -1, 1);
+        auto bG = tensor({B, H, ng * Hd}, G), bR = tensor({H, Hd, ng * Hd}, R), bb = tensor({H, ng * Hd}, bias);
+        auto bh = tensor({B, H, Hd}, h0), bc = tensor({B, H, Hd}, c0);
+        Buffer<float> h(Hd, H, B), c(Hd, H, B);
+        if (ng == 4) {
+            auto ref = seqmix::ref::lstm_ref(G, R, bias, h0, c0, B, 1, H, Hd);
+            ASSERT_EQ(jit("lstm", GetParam())(bG, bR, bb, bh, bc, h, c), 0);
+            expect_close("lstm h", values(h), ref.final_h, kTol);
+            expect_close("lstm c", values(c), ref.final_c, kTol);
+        } else {
+            auto ref = seqmix::ref::gru_ref(G, R, bias, h0, B, 1, H, Hd);
+            ASSERT_EQ(jit("gru", GetParam())(bG, bR, bb, bh, h), 0);
+            expect_close("gru h", values(h), ref.final_h, kTol);
+        }
+    }
+}
+
+TEST_P(GpuScheduleRnn, ParaRnn) {
+    if (bucket_missing("pararnn", GetParam())) GTEST_SKIP() << "pararnn has no file for " << GetParam();
+    const int B = 2, T = 77, H = 1, Hd = 33;
+    std::mt19937_64 rng(21);
+    for (int cell : {0, 1}) {
+        const int ng = cell ? 4 : 3;
+        auto G = random_values(B * T * H * ng * Hd, rng, -1, 1), Rd = random_values(H * Hd * ng, rng, -1, 1);
+        auto bias = random_values(H * ng * Hd, rng, -1, 1), h0 = random_values(B * H * Hd, rng, -1, 1);
+        auto c0 = cell ? random_values(B * H * Hd, rng, -1, 1) : std::vector<double>(B * H * Hd, 0.0);
+        const auto R = seqmix::ref::diagonal_to_dense(Rd, H, Hd, ng);
+        auto ref = cell ? seqmix::ref::lstm_ref(G, R, bias, h0, c0, B, T, H, Hd)
+                        : seqmix::ref::gru_ref(G, R, bias, h0, B, T, H, Hd);
+        auto bG = tensor({B, T, H, ng * Hd}, G), bR = tensor({H, Hd, ng}, Rd), bb = tensor({H, ng * Hd}, bias);
+        auto bh0 = tensor({B, H, Hd}, h0), bc0 = tensor({B, H, Hd}, c0);
+        const std::vector<double> zeros(B * T * H * Hd, 0.0);
+        Buffer<float> hs[2] = {tensor({B, T, H, Hd}, zeros), tensor({B, T, H, Hd}, zeros)};
+        Buffer<float> cs[2] = {tensor({B, T, H, Hd}, zeros), tensor({B, T, H, Hd}, zeros)};
+        Buffer<float> fh(Hd, H, B), fc(Hd, H, B), err(H, B);
+        auto fn = jit("pararnn", GetParam());
+        int k = 0;
+        for (; k <= T + 1; k++) {
+            ASSERT_EQ(fn(bG, bR, bb, bh0, bc0, hs[k % 2], cs[k % 2], cell, hs[(k + 1) % 2], cs[(k + 1) % 2], fh, fc,
+                         err), 0);
+            err.copy_to_host();
+            float m = 0;
+            err.for_each_value([&](float v) { m = std::max(m, v); });
+            if (m < 1e-6f) break;
+        }
+        EXPECT_LE(k, T + 1) << "Newton did not converge";
+        expect_close(cell ? "lstm y" : "gru y", values(hs[(k + 1) % 2]), ref.y, kTol);
+        expect_close("final_h", values(fh), ref.final_h, kTol);
+        if (cell) expect_close("final_c", values(fc), ref.final_c, kTol);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleRnn,
+                         ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@newton", "cuda-sm80@newton"),
                          [](const auto &info) {
                              std::string name = info.param.substr(5);
                              for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;

@@ -34,6 +34,7 @@ from gpu_peers_common import graph_time, log, rel_rms, shape_name
 import linear_recurrence_peers
 import mixing_peers
 import long_conv_peers
+import rnn_peers
 import ssm_peers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -288,8 +289,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="small shapes (smoke test)")
     ap.add_argument("--replays", type=int, default=50, help="graph replays per peer (median taken)")
     ap.add_argument("--calls", type=int, default=10, help="calls captured in one graph")
-    ap.add_argument("--only", default="attention,gla,copy,recurrences,ssm,mixing,long_conv",
-                    help="subset of attention,gla,copy,recurrences,ssm,mixing,long_conv")
+    ap.add_argument("--only", default="attention,gla,copy,recurrences,ssm,mixing,long_conv,rnn",
+                    help="subset of attention,gla,copy,recurrences,ssm,mixing,long_conv,rnn")
     ap.add_argument("--recurrences", default="all",
                     help="linear-recurrence mixers to run (comma list of linear_recurrence_peers.MIXERS, or all)")
     ap.add_argument("--recurrence-forms", default="chunked,step", help="chunked,step or one of them")
@@ -331,6 +332,8 @@ def main():
         mixing_peers.run(torch, args, report["rows"], save)
     if "long_conv" in only and not args.suffix:
         long_conv_peers.run(torch, args, report["rows"], save)
+    if "rnn" in only and not args.suffix:
+        rnn_peers.run(torch, args, report["rows"], save)
 
     fla_only = ",".join(x for x in ("gla", "recurrences") if x in only)
     if fla_only and not args.no_ieee and not args.suffix:

@@ -27,6 +27,19 @@ public:
         check_status(status, ctx, e.symbol);
     }
 
+    // The variant, chosen once, for API functions that launch one kernel per time step or
+    // iteration (lstm, gru, pararnn); run_on() then calls it.
+    const VariantEntry &variant(const char *mixer) {
+        const VariantEntry &e = select_variant(ctx.fn, mixer, checked_.device(), checked_.dims(), forced_);
+        set_last_variant(e);
+        return e;
+    }
+
+    template<typename F, typename... Args>
+    void run_on(const VariantEntry &e, Args... args) {
+        check_status(entry_point<F>(e)(&ctx, args...), ctx, e.symbol);
+    }
+
     CallContext ctx;
 
 private:

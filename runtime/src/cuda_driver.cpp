@@ -33,6 +33,8 @@ struct Driver {
     CUresult (*cuCtxGetCurrent)(CUcontext *) = nullptr;
     CUresult (*cuMemAlloc)(CUdeviceptr *, size_t) = nullptr;
     CUresult (*cuMemsetD8)(CUdeviceptr, unsigned char, size_t) = nullptr;
+    CUresult (*cuMemFree)(CUdeviceptr) = nullptr;
+    CUresult (*cuCtxSynchronize)() = nullptr;
     int count = 0;
 };
 
@@ -58,7 +60,8 @@ Driver &driver() {
                    load(lib, "cuPointerGetAttribute", d.cuPointerGetAttribute) &&
                    load(lib, "cuCtxPushCurrent_v2", d.cuCtxPushCurrent) && load(lib, "cuCtxPopCurrent_v2", d.cuCtxPopCurrent) &&
                    load(lib, "cuCtxGetCurrent", d.cuCtxGetCurrent) &&
-                   load(lib, "cuMemAlloc_v2", d.cuMemAlloc) && load(lib, "cuMemsetD8_v2", d.cuMemsetD8);
+                   load(lib, "cuMemAlloc_v2", d.cuMemAlloc) && load(lib, "cuMemsetD8_v2", d.cuMemsetD8) &&
+                   load(lib, "cuMemFree_v2", d.cuMemFree) && load(lib, "cuCtxSynchronize", d.cuCtxSynchronize);
         if (!all) {
             d.error = "the CUDA driver lacks a required entry point";
             return;
@@ -163,6 +166,30 @@ void *sink(int device, size_t bytes) {
     static std::map<int, std::pair<CUdeviceptr, size_t>> blocks;
     std::lock_guard<std::mutex> lock(mu);
     return device_block(blocks, device, bytes);
+}
+
+void *alloc(int device, size_t bytes) {
+    Driver &d = driver();
+    void *ctx = primary_context(device);
+    if (!ctx) return nullptr;
+    d.cuCtxPushCurrent(ctx);
+    CUdeviceptr p = 0;
+    bool ok = d.cuMemAlloc(&p, bytes) == 0;
+    CUcontext popped = nullptr;
+    d.cuCtxPopCurrent(&popped);
+    return ok ? reinterpret_cast<void *>(p) : nullptr;
+}
+
+void release(int device, void *ptr) {
+    Driver &d = driver();
+    void *ctx = primary_context(device);
+    if (!ctx || !ptr) return;
+    d.cuCtxPushCurrent(ctx);
+    // The call's kernels run asynchronously on the caller's stream: let them finish first.
+    d.cuCtxSynchronize();
+    d.cuMemFree(reinterpret_cast<CUdeviceptr>(ptr));
+    CUcontext popped = nullptr;
+    d.cuCtxPopCurrent(&popped);
 }
 
 }  // namespace seqmix::detail::cuda

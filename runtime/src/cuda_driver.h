@@ -24,6 +24,10 @@ bool is_device_pointer(const void *ptr);
 void *zeros(int device, size_t bytes);
 // A device allocation of at least `bytes` that absent optional outputs write to (zero strides).
 void *sink(int device, size_t bytes);
+// A device allocation owned by the caller (scratch of one call), released with release(), which
+// first waits for the device's queued work (the call's kernels that use it).
+void *alloc(int device, size_t bytes);
+void release(int device, void *ptr);
 std::string last_error();
 
 }  // namespace seqmix::detail::cuda

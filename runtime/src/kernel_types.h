@@ -98,6 +98,12 @@ using monarch_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *L, hal
 using monarch_seq_fn = monarch_fn;
 using token_mix_fn = int(const void *, halide_buffer_t *x, halide_buffer_t *W, halide_buffer_t *bias, int32_t causal,
                          halide_buffer_t *y);
+// Nonlinear RNNs (issue 9). lstm and gru are ONE time step (the runtime loops over T); pararnn
+// is one Newton iteration or the whole sequential scan, by bucket (generators/pararnn.cpp).
+using lstm_fn = int(const void *, B_ *G, B_ *R, B_ *bias, B_ *h_prev, B_ *c_prev, B_ *h_out, B_ *c_out);
+using gru_fn = int(const void *, B_ *G, B_ *R, B_ *bias, B_ *h_prev, B_ *h_out);
+using pararnn_fn = int(const void *, B_ *G, B_ *Rd, B_ *bias, B_ *h0, B_ *c0, B_ *h_cur, B_ *c_cur, int32_t cell,
+                       B_ *h_next, B_ *c_next, B_ *final_h, B_ *final_c, B_ *err);
 
 using AnyFn = void (*)();
 

@@ -357,6 +357,59 @@ SEQMIX_API void lmu(const Tensor &u, const Tensor &m, const std::optional<Tensor
                     const std::optional<Tensor> &final_state = std::nullopt, const LmuOptions &options = {});
 SEQMIX_API void lmu_step(const Tensor &u, const Tensor &state, const Tensor &new_state, const LmuOptions &options = {});
 
+// ---- nonlinear RNNs (MIXERS.md "Nonlinear RNNs") -------------------------------------------------
+// LSTM with head-wise block-diagonal recurrence (FlashRNN; H = 1 is the classic LSTM):
+//   (i, f, z, o) = G_t + h_{t-1} R + bias,  c_t = sig(f) c_{t-1} + sig(i) tanh(z),  h_t = sig(o) tanh(c_t)
+// per head. G [B,T,H,4*Hd] are the precomputed input projections, gates in the order (i, f, z, o)
+// (gate g of unit j at g*Hd + j); R [H,Hd,4*Hd]; bias [H,4*Hd] (zeros if absent); y [B,T,H,Hd]
+// gets every h_t; initial_h, initial_c [B,H,Hd] (zeros if absent), final_h, final_c [B,H,Hd]
+// (not written if absent). Sequential over T: one kernel per token (its GEMM over B and heads).
+struct RnnOptions : CallOptions {};
+SEQMIX_API void lstm(const Tensor &G, const Tensor &R, const Tensor &y, const std::optional<Tensor> &bias = std::nullopt,
+                     const std::optional<Tensor> &initial_h = std::nullopt,
+                     const std::optional<Tensor> &initial_c = std::nullopt,
+                     const std::optional<Tensor> &final_h = std::nullopt,
+                     const std::optional<Tensor> &final_c = std::nullopt, const RnnOptions &options = {});
+// One token: G [B,H,4*Hd], states h, c [B,H,Hd] -> h_out, c_out [B,H,Hd] (no overlaps).
+SEQMIX_API void lstm_step(const Tensor &G, const Tensor &R, const Tensor &h, const Tensor &c, const Tensor &h_out,
+                          const Tensor &c_out, const std::optional<Tensor> &bias = std::nullopt,
+                          const RnnOptions &options = {});
+// GRU, PyTorch/cuDNN convention, head-wise: G [B,T,H,3*Hd] gates (r, u, n) with the input bias
+// folded in, R [H,Hd,3*Hd], bias = the recurrent bias bh [H,3*Hd] (zeros if absent):
+//   r = sig(G_r + h R_r + bh_r), u = sig(G_u + h R_u + bh_u), n = tanh(G_n + r * (h R_n + bh_n)),
+//   h_t = (1 - u) * n + u * h_{t-1}.   y [B,T,H,Hd]; initial_h, final_h [B,H,Hd].
+SEQMIX_API void gru(const Tensor &G, const Tensor &R, const Tensor &y, const std::optional<Tensor> &bias = std::nullopt,
+                    const std::optional<Tensor> &initial_h = std::nullopt,
+                    const std::optional<Tensor> &final_h = std::nullopt, const RnnOptions &options = {});
+SEQMIX_API void gru_step(const Tensor &G, const Tensor &R, const Tensor &h, const Tensor &h_out,
+                         const std::optional<Tensor> &bias = std::nullopt, const RnnOptions &options = {});
+
+// ParaRNN: a GRU or LSTM cell with DIAGONAL recurrent weights Rd [H,Hd,ng] (ng = 3 for GRU,
+// 4 for LSTM; gate g of unit j reads Rd[h,j,g] * h_{t-1}[j] where the dense cells read h R),
+// solved for all steps at once by Newton's method: each iteration a linear recurrence solved by
+// a chunked parallel scan, from h = c = 0, until max|update| < tol or max_iters; or, where the
+// shape bucket says it is faster (measured), by the sequential scan (one "iteration"). Cells
+// as above: G [B,T,H,ng*Hd]; bias [H,ng*Hd] (GRU: bh; LSTM: added to G); y [B,T,H,Hd];
+// initial_c / final_c only for the LSTM. options.variant "<target>/newton" forces the Newton form.
+enum class RnnCell { gru, lstm };
+struct ParaRnnOptions : CallOptions {
+    RnnCell cell = RnnCell::gru;
+    int max_iters = 100;  // Newton iterations at most (one more may run to land the result in y)
+    float tol = 1e-5f;    // stop when max |h_next - h| (and |c_next - c|) < tol
+};
+struct ParaRnnInfo {
+    int iterations = 0;        // kernel calls (1 for the sequential form)
+    float max_update = 0.0f;   // max |d| of the last iteration
+    bool converged = false;    // max_update < tol (always true for the sequential form)
+};
+SEQMIX_API ParaRnnInfo pararnn(const Tensor &G, const Tensor &Rd, const Tensor &y,
+                               const std::optional<Tensor> &bias = std::nullopt,
+                               const std::optional<Tensor> &initial_h = std::nullopt,
+                               const std::optional<Tensor> &initial_c = std::nullopt,
+                               const std::optional<Tensor> &final_h = std::nullopt,
+                               const std::optional<Tensor> &final_c = std::nullopt,
+                               const ParaRnnOptions &options = {});
+
 // ---- introspection ---------------------------------------------------------------------------
 // One built AOT variant: seqmix_<mixer>_<target>_<bucket>.
 struct VariantInfo {
