@@ -31,7 +31,7 @@ namespace {
 struct Args {
     std::string mixer, target, shape, db, out, strategy, tmpl, schedules, generator, work_dir, autoschedulers, cxx, runner;
     int trials = 32, jobs = 1, warmup = 1, repeats = 5, remeasure_top = 4, remeasure_rounds = 7;
-    double time_budget = 0, build_timeout = 600, run_timeout = 120, min_time = 0.02, max_mib = 60;
+    double prune_ratio = 3, time_budget = 0, build_timeout = 600, run_timeout = 120, min_time = 0.02, max_mib = 60;
     uint64_t seed = 1;
     bool resume = false, json_out = false;
 };
@@ -64,6 +64,7 @@ po::options_description tune_options(Args &a) {
         ("min-time", po::value(&a.min_time)->default_value(0.02), "seconds per repeat, at least")
         ("remeasure-top", po::value(&a.remeasure_top)->default_value(4), "best candidates re-timed, interleaved with the baselines")
         ("remeasure-rounds", po::value(&a.remeasure_rounds)->default_value(7), "interleaved rounds")
+        ("prune-ratio", po::value(&a.prune_ratio)->default_value(3), "time no further a candidate whose first call is this many times the best")
         ("runner", po::value(&a.runner)->default_value(SEQMIX_RUNNER_PATH), "seqmix-tune-runner to put into a bundle")
         ("max-mib", po::value(&a.max_mib)->default_value(60), "bundle size limit (MiB)");
     return d;
@@ -126,6 +127,7 @@ TuneOptions make_tune_options(const Args &a, const std::vector<std::string> &arg
     c.protocol.run_timeout_s = a.run_timeout;
     c.protocol.remeasure_top = a.remeasure_top;
     c.protocol.remeasure_rounds = a.remeasure_rounds;
+    c.protocol.prune_ratio = a.prune_ratio;
     c.run_id = new_uid();
     c.command = argv;
     o.build.generator = a.generator;
@@ -149,7 +151,7 @@ TuneOptions make_tune_options(const Args &a, const std::vector<std::string> &arg
 }
 
 int cmd_best(const std::vector<std::string> &args) {
-    std::string db, mixer, target, hw, shape, export_root, bucket, when;
+    std::string db, mixer, target, hw, shape, export_root, bucket, when, schedules = SEQMIX_SOURCE_DIR "/schedules";
     bool as_json = false;
     po::options_description d("best options");
     d.add_options()("db", po::value(&db), "tuning database")("mixer", po::value(&mixer), "only this mixer")(
@@ -157,7 +159,8 @@ int cmd_best(const std::vector<std::string> &args) {
         "shape", po::value(&shape), "only this shape (B=..,T=..)")("export", po::value(&export_root),
                                                                    "write <export>/<target>/<mixer>@<bucket>.sched")(
         "bucket", po::value(&bucket), "bucket name (default: the template's, e.g. d64)")(
-        "when", po::value(&when), "bucket condition (default: the template's `when`)")("json", po::bool_switch(&as_json), "JSON lines");
+        "when", po::value(&when), "bucket condition (default: the template's `when`)")(
+        "schedules", po::value(&schedules), "the schedules root the templates are read from (comments kept on export)")("json", po::bool_switch(&as_json), "JSON lines");
     po::variables_map vm;
     po::store(po::command_line_parser(args).options(d).run(), vm);
     po::notify(vm);
@@ -188,7 +191,7 @@ int cmd_best(const std::vector<std::string> &args) {
         const Ranked &b = ranked.front();
         const Ranked *hand = nullptr;
         for (const auto &rk : ranked) {
-            if (rk.record["schedule"].value("origin", "") == "hand") hand = &rk;
+            if (!hand && rk.record["schedule"].value("origin", "") == "hand") hand = &rk;
         }
         const std::string m = b.record["workload"]["mixer"], t = b.record["target"]["dir"];
         json line = {{"mixer", m}, {"target", t}, {"hw", b.record["hw"].value("key", "")}, {"shape", b.record["workload"]["key"]},
@@ -201,7 +204,8 @@ int cmd_best(const std::vector<std::string> &args) {
                 const std::string tp = fs::path(b.record["schedule"].value("template", "")).stem().string();
                 bk = tp.find('@') != std::string::npos ? tp.substr(tp.find('@') + 1) : "tuned";
             }
-            const std::string text = bucket_file_text(b, when, hand);
+            const std::string text =
+                bucket_file_text(b, when, hand, template_source_of(b.record, fs::path(schedules).parent_path().string()));
             const seqmix::sched::Schedule s = seqmix::sched::parse(text, "<export>");
             if (!s.when && !s.explicit_only) usage_error("best --export: the schedule has no `when`; give --when COND");
             const fs::path out = fs::path(export_root) / t / (m + "@" + bk + ".sched");

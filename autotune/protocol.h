@@ -18,12 +18,13 @@ struct TimingProtocol {
     double run_timeout_s = 120;  // per candidate: check + warm-up + repeats, in its child process
     int remeasure_top = 4;       // the best few are timed again, interleaved
     int remeasure_rounds = 7;
+    double prune_ratio = 3;      // stop timing a candidate whose first call is this many times the best
 };
 
 inline void to_json(nlohmann::json &j, const TimingProtocol &p) {
     j = {{"warmup", p.warmup},           {"repeats", p.repeats},
          {"min_time_s", p.min_time_s},   {"run_timeout_s", p.run_timeout_s},
-         {"remeasure_top", p.remeasure_top}, {"remeasure_rounds", p.remeasure_rounds},
+         {"remeasure_top", p.remeasure_top}, {"remeasure_rounds", p.remeasure_rounds}, {"prune_ratio", p.prune_ratio},
          {"cache_flush", false}};
 }
 
@@ -34,6 +35,7 @@ inline void from_json(const nlohmann::json &j, TimingProtocol &p) {
     p.run_timeout_s = j.value("run_timeout_s", p.run_timeout_s);
     p.remeasure_top = j.value("remeasure_top", p.remeasure_top);
     p.remeasure_rounds = j.value("remeasure_rounds", p.remeasure_rounds);
+    p.prune_ratio = j.value("prune_ratio", p.prune_ratio);
 }
 
 }  // namespace seqmix::tune

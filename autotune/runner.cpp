@@ -27,7 +27,7 @@ void from_json(const json &j, RunSpec &s) {
     s.shape = j.at("shape").get<Shape>();
     s.seed = j.value("seed", uint64_t{1});
     s.device = j.value("device", std::string("cpu"));
-    s.cuda_max_registers = j.value("cuda_max_registers", 128);
+    s.cuda_max_registers = j.value("cuda_max_registers", 64);
     if (j.contains("protocol")) s.protocol = j.at("protocol").get<TimingProtocol>();
     s.cache_dir = j.value("cache_dir", std::string());
 }
@@ -150,7 +150,7 @@ void Runner::prepare() {
     prepared_ = true;
 }
 
-json Runner::measure(const CandidateModule &c) {
+json Runner::measure(const CandidateModule &c, double cutoff_s) {
     prepare();
     const TimingProtocol p = spec_.protocol;
     ChildResult r = run_forked(
@@ -185,6 +185,12 @@ json Runner::measure(const CandidateModule &c) {
                 }
                 for (int i = 0; i < p.warmup; i++) time_repeat(*k, m, 1);
                 const double t1 = time_repeat(*k, m, 1);
+                if (t1 > cutoff_s) {
+                    out["run"] = summarize({t1}, 1);
+                    out["run"]["pruned"] = true;
+                    out["status"] = "ok";
+                    return out.dump();
+                }
                 const int inner = std::max(1, static_cast<int>(std::ceil(p.min_time_s / std::max(t1, 1e-9))));
                 std::vector<double> times;
                 for (int i = 0; i < std::max(1, p.repeats); i++) times.push_back(time_repeat(*k, m, inner));

@@ -28,7 +28,9 @@ struct RunSpec {
     Shape shape;
     uint64_t seed = 1;
     std::string device = "cpu";  // cpu | cuda
-    int cuda_max_registers = 128;  // HL_CUDA_JIT_MAX_REGISTERS (HALIDE_NOTES.md: 64 spills)
+    // HL_CUDA_JIT_MAX_REGISTERS: the runtime's own default (runtime/CMakeLists.txt), so that a
+    // tuned schedule is timed under the register cap it will run with.
+    int cuda_max_registers = 64;
     TimingProtocol protocol;
     std::string cache_dir;  // reference cache ("" = none)
 };
@@ -41,7 +43,9 @@ public:
     // Draws the inputs and computes (or loads from cache_dir) the reference; done once.
     void prepare();
     // {"status": ok|wrong|run_error|run_timeout, "error", "check": {...}, "run": {...}}
-    nlohmann::json measure(const CandidateModule &c);
+    // A candidate whose first timed call is slower than cutoff_s (the tuner passes a few times
+    // the best so far) is not timed further: its run has that one time and "pruned": true.
+    nlohmann::json measure(const CandidateModule &c, double cutoff_s = 1e30);
     // Times the given candidates again in one child, round-robin (each round times every one
     // once, the order rotated), so load changes on a shared machine hit them all alike. One
     // result per candidate, as measure() gives, with "phase": "remeasure".

@@ -13,6 +13,20 @@ void Strategy::notify_results(const std::vector<std::pair<Point, double>> &resul
     }
 }
 
+std::vector<Point> Strategy::random_fill(std::vector<Point> &out, size_t n) {
+    for (int misses = 0; out.size() < n && misses < 2000;) {
+        Point p = space_.sample(rng_);
+        if (seen(p)) {
+            misses++;  // 2000 draws in a row that were all seen: the space is (nearly) done
+            continue;
+        }
+        seen_.insert(p);
+        out.push_back(p);
+    }
+    if (out.empty()) exhausted_ = true;
+    return out;
+}
+
 namespace {
 
 class GridStrategy : public Strategy {
@@ -41,17 +55,7 @@ public:
     RandomStrategy(const SearchSpace &s, uint64_t seed) : Strategy(s, seed) {}
     std::vector<Point> generate_candidates(size_t n) override {
         std::vector<Point> out;
-        for (int misses = 0; out.size() < n && misses < 2000;) {
-            Point p = space_.sample(rng_);
-            if (seen(p)) {
-                misses++;
-                continue;
-            }
-            seen_.insert(p);
-            out.push_back(p);
-        }
-        if (out.empty()) exhausted_ = true;  // 2000 draws in a row were all measured already
-        return out;
+        return random_fill(out, n);
     }
 };
 
@@ -116,19 +120,6 @@ public:
     }
 
 private:
-    std::vector<Point> random_fill(std::vector<Point> &out, size_t n) {
-        for (int misses = 0; out.size() < n && misses < 2000;) {
-            Point p = space_.sample(rng_);
-            if (seen(p)) {
-                misses++;
-                continue;
-            }
-            seen_.insert(p);
-            out.push_back(p);
-        }
-        if (out.empty()) exhausted_ = true;
-        return out;
-    }
     CostModel model_;
 };
 

@@ -30,6 +30,8 @@ public:
 protected:
     explicit Strategy(const SearchSpace &space, uint64_t seed) : space_(space), rng_(seed) {}
     bool seen(const Point &p) const { return seen_.count(p) > 0; }
+    // Tops `out` up to n with unseen random points; exhausted when none is left to draw.
+    std::vector<Point> random_fill(std::vector<Point> &out, size_t n);
     const SearchSpace &space_;
     std::mt19937_64 rng_;
     std::set<Point> seen_;  // proposed or measured

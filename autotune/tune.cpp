@@ -9,7 +9,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <regex>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -78,23 +80,61 @@ std::vector<Ranked> rank(const std::vector<json> &records) {
             }
         }
     }
-    for (const auto &r : records) {  // the latest re-measurement of a candidate wins
+    // Times compare only within one run: the candidates re-measured (interleaved) in the latest
+    // run that re-measured any rank first, by those times; the rest after, by their own.
+    std::string last_run;
+    for (const auto &r : records) {
+        if (r.value("phase", "") == "remeasure" && median_of(r) < kFailed) last_run = r.value("run_id", "");
+    }
+    for (const auto &r : records) {
         const std::string id = r.value("id", "");
-        if (r.value("phase", "") == "remeasure" && by_id.count(id) && median_of(r) < kFailed) {
+        if (r.value("phase", "") == "remeasure" && r.value("run_id", "") == last_run && by_id.count(id) &&
+            median_of(r) < kFailed) {
             by_id[id].seconds = median_of(r);
             by_id[id].phase = "remeasure";
         }
     }
     std::vector<Ranked> out;
     for (const auto &id : order) out.push_back(by_id[id]);
-    std::stable_sort(out.begin(), out.end(), [](const Ranked &a, const Ranked &b) { return a.seconds < b.seconds; });
+    std::stable_sort(out.begin(), out.end(), [](const Ranked &a, const Ranked &b) {
+        if ((a.phase == "remeasure") != (b.phase == "remeasure")) return a.phase == "remeasure";
+        return a.seconds < b.seconds;
+    });
     return out;
 }
 
-std::string bucket_file_text(const Ranked &best, const std::string &when, const Ranked *hand) {
+std::string template_source_of(const json &record, const std::string &repo_root) {
+    const fs::path p = fs::path(repo_root) / record["schedule"].value("template", "");
+    std::ifstream in(p);
+    if (!in) return "";
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return fnv_hex(ss.str()) == record["schedule"].value("template_hash", "") ? ss.str() : "";
+}
+
+std::string bucket_file_text(const Ranked &best, const std::string &when, const Ranked *hand,
+                             const std::string &template_source) {
     const json &r = best.record;
     sched::Schedule s = sched::parse(r["schedule"]["text"].get<std::string>(), "<record>");
     if (!when.empty()) s.when = sched::parse_condition(when).expr();
+    std::string body = sched::format(s);
+    if (!template_source.empty() && r["schedule"].value("origin", "") == "search") {
+        // The template's own lines, comments kept; only `param NAME = <default>` and `when` change.
+        std::string src = template_source;
+        for (const auto &[name, value] : r["schedule"]["params"].items()) {
+            const std::regex re("(^|\\n)[ \\t]*param[ \\t]+" + name + "[ \\t]*=[ \\t]*(-?[0-9]+)");
+            std::smatch m;
+            if (std::regex_search(src, m, re)) {  // splice the value (no "$2" + digits in a format)
+                src = src.substr(0, static_cast<size_t>(m.position(2))) + std::to_string(value.get<int64_t>()) +
+                      src.substr(static_cast<size_t>(m.position(2) + m.length(2)));
+            }
+        }
+        if (!when.empty()) {
+            src = std::regex_replace(src, std::regex("(^|\\n)[ \\t]*when[^\\n]*"), "$1when " + when,
+                                     std::regex_constants::format_first_only);
+        }
+        if (sched::resolve_params(sched::parse(src, "<export>")) == sched::resolve_params(s)) body = src;
+    }
     std::string cmd;
     for (const auto &a : r.value("command", std::vector<std::string>{})) cmd += (cmd.empty() ? "" : " ") + a;
     std::string head = fmt::format("# {}, {}: tuned by seqmix-tune; {:.3f} ms ({}) at {}", r["workload"]["mixer"].get<std::string>(),
@@ -107,7 +147,7 @@ std::string bucket_file_text(const Ranked &best, const std::string &when, const 
     head += fmt::format(",\n#   {}, {},\n#   {}\n", r["hw"].value("key", "?"), r.value("time", "?"), cmd);
     head += "# params " + r["schedule"]["params"].dump() + " from template " +
             r["schedule"].value("template", "") + "; origin " + r["schedule"].value("origin", "") + "\n";
-    return head + sched::format(s);
+    return head + body;
 }
 
 json run_tune(TuneOptions opt) {
@@ -141,6 +181,8 @@ json run_tune(TuneOptions opt) {
         if (!opt.json) fmt::print(stderr, "resume: {} finished candidates of this workload in {}\n", done.size(), opt.db_path);
     }
     std::map<std::string, std::string> modules;  // id -> .so built in this run
+    double best_so_far = kFailed;                 // for pruning hopeless candidates
+    for (const auto &[id, r] : done) best_so_far = std::min(best_so_far, median_of(r));
     auto measure_all = [&](const std::vector<Candidate> &cands) {
         std::vector<json> recs(cands.size());
         std::vector<BuildRequest> reqs;
@@ -163,7 +205,8 @@ json run_tune(TuneOptions opt) {
             rec["build"] = {{"status", built[j].status}, {"seconds", built[j].seconds}, {"error", built[j].error}};
             if (built[j].status == "ok") {
                 modules[cands[i].id] = built[j].module;
-                json m = runner.measure({cands[i].id, built[j].module, built[j].function});
+                json m = runner.measure({cands[i].id, built[j].module, built[j].function},
+                                        best_so_far < kFailed ? ctx.protocol.prune_ratio * best_so_far : 1e30);
                 for (const char *k : {"status", "error", "check", "run"}) {
                     if (m.contains(k)) rec[k] = m[k];
                 }
@@ -174,6 +217,7 @@ json run_tune(TuneOptions opt) {
             }
             rec["time"] = iso_now();
             db.append(rec);
+            if (!(rec.contains("run") && rec["run"].value("pruned", false))) best_so_far = std::min(best_so_far, median_of(rec));
             done[cands[i].id] = rec;
             recs[i] = rec;
         }
@@ -336,7 +380,7 @@ json run_tune(TuneOptions opt) {
         Ranked b{*tuned, t_of(tuned), "remeasure"}, h{base_recs[0], t_of(&base_recs[0]), "remeasure"};
         fs::path out(opt.out_path);
         if (out.has_parent_path()) fs::create_directories(out.parent_path());
-        std::ofstream(out) << bucket_file_text(b, "", &h);
+        std::ofstream(out) << bucket_file_text(b, "", &h, template_source_of(*tuned, fs::path(ctx.schedules_root).parent_path().string()));
         summary["out"] = opt.out_path;
     }
     if (opt.json) {

@@ -41,7 +41,13 @@ struct Ranked {
 std::vector<Ranked> rank(const std::vector<nlohmann::json> &records);
 
 // The text of a bucket file for `best`: a header comment (time, machine, date, command) and the
-// schedule text, whose `when` is `when` if given, else the template's.
-std::string bucket_file_text(const Ranked &best, const std::string &when, const Ranked *hand);
+// schedule, whose `when` is `when` if given, else the template's. With the template's source
+// (`template_source`, when it is the file the record was tuned from) the source is kept, comments
+// included, with each `param`'s default set to the tuned value; else the canonical text.
+std::string bucket_file_text(const Ranked &best, const std::string &when, const Ranked *hand,
+                             const std::string &template_source = "");
+// The source of the template a record was tuned from, if `repo_root`/<template> still has the
+// record's template_hash; else "".
+std::string template_source_of(const nlohmann::json &record, const std::string &repo_root);
 
 }  // namespace seqmix::tune
