@@ -122,9 +122,15 @@ TEST(TuneCli, KillNineMidRunThenResumeLosesNoFinishedRecord) {
     }
     setpgid(pid, pid);
     // kill -9 once two candidates are finished (the hand baseline and one trial)
-    for (int i = 0; i < 1200 && load_records(db).records.size() < 2; i++) {
+    bool exited = false;
+    for (int i = 0; i < 6000 && load_records(db).records.size() < 2; i++) {  // 10 minutes on a busy machine
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (waitpid(pid, nullptr, WNOHANG) == pid) {
+            exited = true;
+            break;
+        }
     }
+    ASSERT_FALSE(exited) << "the run ended before it could be killed";
     kill(-pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     const auto before = load_records(db).records;
