@@ -195,16 +195,25 @@ int cmd_best(const std::vector<std::string> &args) {
             continue;
         }
         const Ranked &b = ranked.front();
-        const Ranked *hand = nullptr;
+        const Ranked *hand = nullptr, *autos = nullptr;  // ranked: same-run (re-measured) first
         for (const auto &rk : ranked) {
-            if (!hand && rk.record["schedule"].value("origin", "") == "hand") hand = &rk;
+            const std::string origin = rk.record["schedule"].value("origin", "");
+            if (!hand && origin == "hand") hand = &rk;
+            if (!autos && origin == "autoscheduler") autos = &rk;
         }
         const std::string m = b.record["workload"]["mixer"], t = b.record["target"]["dir"];
         json line = {{"mixer", m}, {"target", t}, {"hw", b.record["hw"].value("key", "")}, {"shape", b.record["workload"]["key"]},
                      {"seconds", b.seconds}, {"phase", b.phase}, {"label", b.record["schedule"]["label"]},
                      {"origin", b.record["schedule"]["origin"]}, {"params", b.record["schedule"]["params"]}};
         if (hand) line["vs_hand"] = hand->seconds / b.seconds;
-        if (!export_root.empty()) {
+        if (hand) line["hand"] = {{"label", hand->record["schedule"]["label"]}, {"seconds", hand->seconds}, {"phase", hand->phase}};
+        if (autos) {
+            line["autoscheduler"] = {{"label", autos->record["schedule"]["label"]}, {"seconds", autos->seconds}, {"phase", autos->phase}};
+            line["vs_autoscheduler"] = autos->seconds / b.seconds;
+        }
+        if (!export_root.empty() && b.record["schedule"].value("origin", "") == "hand") {
+            line["exported"] = "nothing: the hand schedule is the best";
+        } else if (!export_root.empty()) {
             std::string bk = bucket;
             if (bk.empty()) {
                 const std::string tp = fs::path(b.record["schedule"].value("template", "")).stem().string();
@@ -227,6 +236,12 @@ int cmd_best(const std::vector<std::string> &args) {
                        line["origin"].get<std::string>(),
                        hand ? fmt::format(", {:.2f}x the hand schedule", hand->seconds / b.seconds) : "",
                        line.contains("exported") ? " -> " + line["exported"].get<std::string>() : "");
+            for (const Ranked *o : {hand, autos}) {
+                if (o) {
+                    fmt::print("    {:<14} {:.3f} ms ({}) {}: the best is {:.2f}x\n", o == hand ? "hand" : "autoscheduler", o->seconds * 1e3,
+                               o->phase, o->record["schedule"]["label"].get<std::string>(), o->seconds / b.seconds);
+                }
+            }
         }
     }
     return 0;

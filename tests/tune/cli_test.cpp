@@ -99,7 +99,18 @@ TEST(TuneCli, TunesRecordsAndExportsTheBest) {
     }
     EXPECT_EQ(measured, 3);  // hand + 2 trials
     EXPECT_GE(remeasured, 2);
-    const Out b = run("best --db " + db + " --export " + (d / "schedules").string() + " --bucket t40 --when 'T <= 64'");
+    // The export path, on the search candidates alone (where the hand schedule is best, `best
+    // --export` writes nothing and says so).
+    const std::string search_db = (d / "search.jsonl").string();
+    {
+        Database only(search_db);
+        for (const auto &r : recs) {
+            if (r["schedule"]["origin"] == "search") only.append(r);
+        }
+    }
+    const Out h = run("best --db " + db + " --export " + (d / "unused").string());
+    ASSERT_EQ(h.code, 0) << h.text;
+    const Out b = run("best --db " + search_db + " --export " + (d / "schedules").string() + " --bucket t40 --when 'T <= 64'");
     ASSERT_EQ(b.code, 0) << b.text;
     const fs::path f = d / "schedules" / "x86-64" / "gla@t40.sched";
     ASSERT_TRUE(fs::exists(f)) << b.text;
