@@ -1,0 +1,184 @@
+// seqmix-tune end to end on the real gla generator at a tiny shape (baseline x86-64 target: fast
+// to compile, runs on any CI machine): tune -> database -> best --export; kill -9 mid-run then
+// --resume; a bundle's export -> run -> import round trip; bad arguments.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "database.h"
+#include "lang/schedule.h"
+
+namespace seqmix::tune {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+struct Out {
+    int code;
+    std::string text;
+};
+
+Out run(const std::string &args) {
+    const std::string cmd = std::string(TUNE_BIN) + " " + args + " 2>&1";
+    FILE *p = popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    const int st = pclose(p);
+    return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
+}
+
+fs::path scratch(const std::string &name) {
+    const fs::path d = fs::temp_directory_path() / ("seqmix_tune_cli_" + std::to_string(getpid())) / name;
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+}
+
+// Small everything: tiny shape, short timing, no autoscheduler baselines.
+const std::string kTiny =
+    "--mixer gla --target x86-64 --shape B=1,T=40,H=2,K=8,V=8 --autoschedulers none --repeats 2 --min-time 0.001 "
+    "--remeasure-top 2 --remeasure-rounds 2 --seed 7";
+
+TEST(TuneCli, BadArgumentsAreClearErrors) {
+    const std::map<std::string, std::string> cases = {
+        {"--mixer gla --shape B=1,T=8,H=1,K=4,V=4", "--db is required"},
+        {"--mixer gla --db x.jsonl", "--shape is required"},
+        {"--mixer nope --shape B=1,T=8 --db x.jsonl", "no kernel adapter for 'nope'"},
+        {"--mixer gla --shape B=1,T=8,H=one --db x.jsonl", "H = 'one' is not a positive integer"},
+        {"--mixer gla --shape B=1,T=8,H=1,K=4,V=4 --target riscv --db x.jsonl", "unknown target 'riscv'"},
+        {"--mixer gla --shape B=1,T=8,H=1,K=4,V=4 --strategy annealing --db /tmp/seqmix_tune_bad.jsonl --target x86-64",
+         "'annealing' is not one of grid, random, evolutionary"},
+        {"--mixer gla --shape B=1,T=8,H=1,K=4,V=4 --trials -3 --db x.jsonl", "--trials must be >= 0"},
+        {"--mixer gla --shape B=1,T=8,H=1,K=4,V=4 --jobs 0 --db x.jsonl", "--jobs must be >= 1"},
+        {"--mixer gla --shape B=1,T=8,H=1,K=4,V=4 --template /nonexistent.sched --db x.jsonl", "does not exist"},
+        {"--bogus", "unrecognised option '--bogus'"},
+        {"frobnicate", "unknown command 'frobnicate'"},
+        {"best", "best: --db is required"},
+        {"best --db /nonexistent.jsonl", "does not exist"},
+        {"import", "give the bundle folder"},
+        {"import /tmp --db x.jsonl", "records.jsonl is missing"},
+        {"run-bundle /tmp", "not found (not a bundle folder?)"},
+    };
+    for (const auto &[args, want] : cases) {
+        const Out o = run(args);
+        EXPECT_EQ(o.code, 2) << args << "\n" << o.text;
+        EXPECT_NE(o.text.find(want), std::string::npos) << args << "\n" << o.text;
+    }
+}
+
+TEST(TuneCli, TunesRecordsAndExportsTheBest) {
+    const fs::path d = scratch("tune");
+    const std::string db = (d / "db.jsonl").string();
+    const Out o = run(kTiny + " --strategy grid --trials 2 --json --db " + db);
+    ASSERT_EQ(o.code, 0) << o.text;
+    const json summary = json::parse(o.text.substr(o.text.rfind("\n{") + 1));
+    EXPECT_EQ(summary["trials"], 2);
+    ASSERT_FALSE(summary["tuned"].is_null()) << o.text;
+    ASSERT_FALSE(summary["hand"].is_null()) << o.text;
+    const auto recs = load_records(db).records;
+    int measured = 0, remeasured = 0;
+    for (const auto &r : recs) {
+        EXPECT_EQ(r["status"], "ok") << r.dump();
+        for (const char *k : {"v", "time", "workload", "target", "hw", "versions", "schedule", "build", "check", "run"}) {
+            EXPECT_TRUE(r.contains(k)) << k;
+        }
+        EXPECT_TRUE(r["run"].contains("protocol"));
+        (r["phase"] == "measure" ? measured : remeasured)++;
+    }
+    EXPECT_EQ(measured, 3);  // hand + 2 trials
+    EXPECT_GE(remeasured, 2);
+    // The export path, on the search candidates alone (where the hand schedule is best, `best
+    // --export` writes nothing and says so).
+    const std::string search_db = (d / "search.jsonl").string();
+    {
+        Database only(search_db);
+        for (const auto &r : recs) {
+            if (r["schedule"]["origin"] == "search") only.append(r);
+        }
+    }
+    const Out h = run("best --db " + db + " --export " + (d / "unused").string());
+    ASSERT_EQ(h.code, 0) << h.text;
+    const Out b = run("best --db " + search_db + " --export " + (d / "schedules").string() + " --bucket t40 --when 'T <= 64'");
+    ASSERT_EQ(b.code, 0) << b.text;
+    const fs::path f = d / "schedules" / "x86-64" / "gla@t40.sched";
+    ASSERT_TRUE(fs::exists(f)) << b.text;
+    const sched::Schedule s = sched::parse_file(f.string());
+    ASSERT_TRUE(s.when.has_value());
+    EXPECT_EQ(sched::format(*s.when), "T <= 64");
+}
+
+TEST(TuneCli, KillNineMidRunThenResumeLosesNoFinishedRecord) {
+    const fs::path d = scratch("resume");
+    const std::string db = (d / "db.jsonl").string();
+    const std::string args = kTiny + " --strategy random --trials 3 --json --db " + db;
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        setpgid(0, 0);
+        execl("/bin/sh", "sh", "-c", (std::string(TUNE_BIN) + " " + args + " >/dev/null 2>&1").c_str(),
+              static_cast<char *>(nullptr));
+        _exit(127);
+    }
+    setpgid(pid, pid);
+    // kill -9 once two candidates are finished (the hand baseline and one trial)
+    bool exited = false;
+    for (int i = 0; i < 6000 && load_records(db).records.size() < 2; i++) {  // 10 minutes on a busy machine
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (waitpid(pid, nullptr, WNOHANG) == pid) {
+            exited = true;
+            break;
+        }
+    }
+    ASSERT_FALSE(exited) << "the run ended before it could be killed";
+    kill(-pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    const auto before = load_records(db).records;
+    ASSERT_GE(before.size(), 2u);
+    const Out o = run(args + " --resume");
+    ASSERT_EQ(o.code, 0) << o.text;
+    const auto after = load_records(db).records;
+    std::map<std::string, int> measures;
+    for (const auto &r : after) {
+        if (r["phase"] == "measure") measures[r["id"].get<std::string>()]++;
+    }
+    for (const auto &r : before) {
+        EXPECT_EQ(measures[r["id"].get<std::string>()], 1) << "finished before the kill, measured again or lost";
+    }
+    int search = 0;
+    for (const auto &r : after) search += r["phase"] == "measure" && r["schedule"]["origin"] == "search";
+    EXPECT_EQ(search, 3);
+}
+
+TEST(TuneCli, BundleExportRunImportRoundTrip) {
+    const fs::path d = scratch("bundle");
+    const std::string db = (d / "db.jsonl").string(), dir = (d / "b").string();
+    const Out e = run("export-bundle " + kTiny + " --strategy random --trials 1 --out " + dir);
+    ASSERT_EQ(e.code, 0) << e.text;
+    ASSERT_TRUE(fs::exists(fs::path(dir) / "seqmix-tune-runner"));
+    ASSERT_TRUE(fs::exists(fs::path(dir) / "spec.json"));
+    const Out r = run("run-bundle " + dir);
+    ASSERT_EQ(r.code, 0) << r.text;
+    const Out i = run("import " + dir + " --db " + db);
+    ASSERT_EQ(i.code, 0) << i.text;
+    const auto recs = load_records(db).records;
+    int ok = 0;
+    for (const auto &rec : recs) ok += rec["status"] == "ok" && rec["phase"] == "measure";
+    EXPECT_EQ(ok, 2);  // hand + 1 trial
+    EXPECT_NE(run("import " + dir + " --db " + db).text.find("0 records added"), std::string::npos);
+    EXPECT_EQ(run("best --db " + db).code, 0);
+}
+
+}  // namespace
+}  // namespace seqmix::tune
