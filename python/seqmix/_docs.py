@@ -62,4 +62,8 @@ DOCS = {
     "-> y [B,D,T], final_state [B,D,N] when output_final_state.",
     "selective_scan_step": "One S6 decode token (selective_state_update): x, delta, z [B,D], A [D,N], Bm, Cm [D,N] or\n"
     "[B,G,N], state [B,D,N] -> y [B,D], new_state [B,D,N].",
+    "gla_decay": "The sequence's GLA transition: g [B,T,H,K] (log gates) -> decay [B,H,K] = exp(sum_t g_t)\n"
+    "(a state S entering the sequence leaves it as Diag(decay) S + gla_state's final_state).",
+    "token_mix": "Dense token mixing (MLP-Mixer, TSMixer): y[b,t,c] = bias[t] + sum_s W[t,s] x[b,s,c];\n"
+    "x [B,T,C], W [T,T], bias [T] -> y [B,T,C]. causal: only s <= t (W's upper triangle is not read).",
 }

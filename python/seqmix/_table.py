@@ -22,6 +22,7 @@ decode_attention       q[B,T,H,K] k v[_,_,_,V] lens >o[B,T,H,V] >lse[B,H,T]?retu
 gla                    q[B,T,H,K] k v[_,_,_,V] g >o[B,T,H,V] initial_state? >final_state[B,H,K,V]?output_final_state | GlaOptions scale
 gla_step               q[B,H,K] k v[_,_,V] g state >o[B,H,V] >new_state[B,H,K,V] | GlaOptions scale
 gla_state              k[B,T,H,K] v[_,_,_,V] g >final_state[B,H,K,V] >decay[B,H,K] | GlaOptions scale
+gla_decay              g[B,T,H,K] >decay[B,H,K] | GlaOptions scale
 linear_attn            q[B,T,H,K] k v[_,_,_,V] >o[B,T,H,V] initial_state? >final_state[B,H,K,V]?output_final_state | RecurrenceOptions scale
 retention              : | RecurrenceOptions scale
 simple_gla             q[B,T,H,K] k v[_,_,_,V] g >o[B,T,H,V] initial_state? >final_state[B,H,K,V]?output_final_state | RecurrenceOptions scale
@@ -45,6 +46,7 @@ causal_conv1d          x[B,T,D] weight[_,W] >y[B,T,D] bias? initial_state? >fina
 causal_conv1d_step     x[B,D] weight[_,W] state >y[B,D] >new_state[B,D,W-1] bias? | CausalConv1dOptions activation
 selective_scan         x[B,D,T] delta A[_,N] Bm Cm >y[B,D,T] Dskip? z? delta_bias? initial_state? >final_state[B,D,N]?output_final_state | SelectiveScanOptions delta_softplus
 selective_scan_step    x[B,D] delta A[_,N] Bm Cm state >y[B,D] >new_state[B,D,N] Dskip? z? delta_bias? | SelectiveScanOptions delta_softplus
+token_mix              x[B,T,C] W >y[B,T,C] bias? | TokenMixOptions causal
 """
 
 

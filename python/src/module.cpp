@@ -246,6 +246,7 @@ NB_MODULE(_seqmix, m) {
         .def_rw("qk_l2norm", &DeltaRuleOptions::qk_l2norm);
     def_options<Rwkv7Options>(m, "Rwkv7Options").def_rw("scale", &Rwkv7Options::scale);
     def_options<SsdOptions>(m, "SsdOptions").def_rw("dt_softplus", &SsdOptions::dt_softplus);
+    def_options<TokenMixOptions>(m, "TokenMixOptions").def_rw("causal", &TokenMixOptions::causal);
     def_options<CausalConv1dOptions>(m, "CausalConv1dOptions").def_rw("activation", &CausalConv1dOptions::activation);
     def_options<SelectiveScanOptions>(m, "SelectiveScanOptions")
         .def_rw("delta_softplus", &SelectiveScanOptions::delta_softplus);
@@ -256,6 +257,7 @@ NB_MODULE(_seqmix, m) {
     def_op(m, "gla", &seqmix::gla);
     def_op(m, "gla_step", &seqmix::gla_step);
     def_op(m, "gla_state", &seqmix::gla_state);
+    def_op(m, "gla_decay", &seqmix::gla_decay);
     def_op(m, "linear_attn", &seqmix::linear_attn);
     def_op(m, "retention", &seqmix::retention);
     def_op(m, "simple_gla", &seqmix::simple_gla);
@@ -279,6 +281,7 @@ NB_MODULE(_seqmix, m) {
     def_op(m, "causal_conv1d_step", &seqmix::causal_conv1d_step);
     def_op(m, "selective_scan", &seqmix::selective_scan);
     def_op(m, "selective_scan_step", &seqmix::selective_scan_step);
+    def_op(m, "token_mix", &seqmix::token_mix);
 
     // ---- introspection ----
     m.def("last_variant", &seqmix::last_variant, "the variant the last call on this thread ran");

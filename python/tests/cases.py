@@ -167,6 +167,20 @@ def _gla_state(s, rng):
     return [k, v, g], {}, (S, decay)
 
 
+def _gla_decay(s, rng):
+    g = log_gate(rng, s["B"], s["T"], s["H"], s["K"])
+    return [g], {}, (np.exp(np.asarray(g, np.float64).sum(1)),)
+
+
+def _token_mix(s, rng):
+    B, T, C = s["B"], s["T"], s["K"]
+    x, W, bias = normal(rng, B, T, C), normal(rng, T, T), normal(rng, T)
+    causal = T > 1
+    if causal:
+        W[np.triu_indices(T, 1)] = np.nan  # never read
+    return [x, W], dict(bias=bias, causal=causal), (ref.token_mix(x, W, bias, causal=causal),)
+
+
 LINEAR = ["gla", "linear_attn", "retention", "simple_gla", "delta_rule", "gated_delta_rule", "kda", "gated_delta_rule2"]
 CASES = {name: (lambda s, rng, n=name: _linear(n, s, rng)) for name in LINEAR}
 CASES.update({name + "_step": (lambda s, rng, n=name: _linear(n, s, rng, step=True)) for name in LINEAR})
@@ -174,6 +188,8 @@ CASES.update(
     attention=_attention,
     decode_attention=_decode_attention,
     gla_state=_gla_state,
+    gla_decay=_gla_decay,
+    token_mix=_token_mix,
     rwkv7=_rwkv7,
     rwkv7_step=lambda s, rng: _rwkv7(s, rng, step=True),
     ssd=_ssd,

@@ -205,3 +205,13 @@ def selective_scan(x, delta, A, Bm, Cm, Dskip=None, z=None, delta_bias=None, del
     if z is not None:
         y = y * z / (1 + np.exp(-z))
     return y, h
+
+
+def token_mix(x, W, bias=None, causal=False):
+    x, W = _f64(x, W)
+    if causal:
+        W = np.tril(W)
+    y = np.einsum("ts,bsc->btc", W, x)
+    if bias is not None:
+        y = y + np.asarray(bias, np.float64)[None, :, None]
+    return y

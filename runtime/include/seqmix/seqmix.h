@@ -336,6 +336,7 @@ SEQMIX_API void token_mix(const Tensor &x, const Tensor &W, const Tensor &y,
 // pass it as options.kf_spectrum.
 struct LongConvOptions : CallOptions {
     std::optional<Tensor> kf_spectrum;  // [n/2+1, 2, D] from long_conv_filter, n = long_conv_fft_length
+};
 SEQMIX_API void long_conv(const Tensor &u, const Tensor &kf, const Tensor &y,
                           const std::optional<Tensor> &Dskip = std::nullopt,
                           const std::optional<Tensor> &gate = std::nullopt, const LongConvOptions &options = {});
@@ -346,6 +347,7 @@ SEQMIX_API int64_t long_conv_fft_length(int64_t B, int64_t D, int64_t T, int64_t
 // length T and batch B (n = long_conv_fft_length(B, D, T, L, ...) > 0, else Error).
 SEQMIX_API void long_conv_filter(const Tensor &kf, int64_t B, int64_t T, const Tensor &kf_spectrum,
                                  const CallOptions &options = {});
+
 // LMU memory of order d over a window of theta steps: u [B,T,C] -> m [B,T,C,d],
 // m_t = Abar m_{t-1} + Bbar u_t (the Legendre system discretised by zero-order hold, dt = 1);
 // initial_state / final_state [B,C,d] (zeros / not written if absent). `lmu` is the parallel form
@@ -353,6 +355,7 @@ SEQMIX_API void long_conv_filter(const Tensor &kf, int64_t B, int64_t T, const T
 // u [B,C], state, new_state [B,C,d] (new_state = m of that token).
 struct LmuOptions : CallOptions {
     double theta = 0;  // the window in steps; > 0
+};
 SEQMIX_API void lmu(const Tensor &u, const Tensor &m, const std::optional<Tensor> &initial_state = std::nullopt,
                     const std::optional<Tensor> &final_state = std::nullopt, const LmuOptions &options = {});
 SEQMIX_API void lmu_step(const Tensor &u, const Tensor &state, const Tensor &new_state, const LmuOptions &options = {});
