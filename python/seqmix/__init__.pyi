@@ -139,6 +139,17 @@ def gla(q: Array, k: Array, v: Array, g: Array, *, initial_state: Optional[Array
     stream); variant: force a kernel variant (seqmix.variants()). Raises seqmix.Error on bad input.
     """
 
+def gla_decay(g: Array, *, scale: Optional[float] = None, out: Out = None, stream: Optional[int] = None, variant: Optional[str] = None) -> Array:
+    """
+    The sequence's GLA transition: g [B,T,H,K] (log gates) -> decay [B,H,K] = exp(sum_t g_t)
+    (a state S entering the sequence leaves it as Diag(decay) S + gla_state's final_state).
+
+    Returns decay: one array, or a tuple when more than one is returned. out= takes the first
+    output's array or a tuple of them (None: allocated); outputs are allocated in the framework of the
+    first input, on its device. stream: a cudaStream_t as int (torch and cupy arrays use the current
+    stream); variant: force a kernel variant (seqmix.variants()). Raises seqmix.Error on bad input.
+    """
+
 def gla_state(k: Array, v: Array, g: Array, *, scale: Optional[float] = None, out: Out = None, stream: Optional[int] = None, variant: Optional[str] = None) -> Tuple[Array, Array]:
     """
     The state side of gla alone, from a zero state (sequence parallelism): k, g [B,T,H,K], v [B,T,H,V]
@@ -324,6 +335,17 @@ def ssd_step(x: Array, dt: Array, A: Array, Bm: Array, Cm: Array, state: Array, 
     -> y [B,H,P], new_state [B,H,P,N].
 
     Returns y, new_state: one array, or a tuple when more than one is returned. out= takes the first
+    output's array or a tuple of them (None: allocated); outputs are allocated in the framework of the
+    first input, on its device. stream: a cudaStream_t as int (torch and cupy arrays use the current
+    stream); variant: force a kernel variant (seqmix.variants()). Raises seqmix.Error on bad input.
+    """
+
+def token_mix(x: Array, W: Array, *, bias: Optional[Array] = None, causal: bool = False, out: Out = None, stream: Optional[int] = None, variant: Optional[str] = None) -> Array:
+    """
+    Dense token mixing (MLP-Mixer, TSMixer): y[b,t,c] = bias[t] + sum_s W[t,s] x[b,s,c];
+    x [B,T,C], W [T,T], bias [T] -> y [B,T,C]. causal: only s <= t (W's upper triangle is not read).
+
+    Returns y: one array, or a tuple when more than one is returned. out= takes the first
     output's array or a tuple of them (None: allocated); outputs are allocated in the framework of the
     first input, on its device. stream: a cudaStream_t as int (torch and cupy arrays use the current
     stream); variant: force a kernel variant (seqmix.variants()). Raises seqmix.Error on bad input.
