@@ -1,5 +1,5 @@
-// seqmix::dist (runtime/dist/): sequence-parallel GLA, linear attention, retention, simple GLA
-// and attention on 2 and 3 ranks equal the single-process result on the whole sequence, slices of
+// seqmix::dist (runtime/dist/): sequence-parallel GLA, linear attention, retention, simple GLA,
+// the delta-rule family, RWKV-7, SSD and attention on 2 and 3 ranks equal the single-process result on the whole sequence, slices of
 // awkward lengths included; the communicator's errors. Run by ctest under `mpirun -np 2` and
 // `-np 3` (dist_test, MPI, CPU tensors; CUDA tensors too where every rank has a GPU). dist_test_nompi is the same file without
 // MPI, for the GPU host: one process per GPU, ranks from RANK/WORLD_SIZE/LOCAL_RANK, NCCL's id
@@ -30,6 +30,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <numeric>
 #include <thread>
@@ -229,6 +230,213 @@ TEST_P(DistGla, EqualsOneProcess) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Slices, DistGla, ::testing::ValuesIn(gla_cases()), case_name);
+
+// ---- the delta-rule family, RWKV-7 and SSD: the other slice kernels -------------------------------
+// One input: its name, its shape after [B,T] (per token) or whole (per_token = false: A, Dskip,
+// dt_bias, the same on every rank), its values for the whole sequence.
+struct Input {
+    std::string name;
+    std::vector<int64_t> tail;
+    std::vector<float> values;
+    bool per_token = true;
+    std::vector<int64_t> shape(int64_t B, int64_t T) const {
+        if (!per_token) return tail;
+        std::vector<int64_t> s{B, T};
+        s.insert(s.end(), tail.begin(), tail.end());
+        return s;
+    }
+    int64_t rest() const { return std::accumulate(tail.begin(), tail.end(), int64_t(1), std::multiplies<>()); }
+};
+
+enum class Slice { delta_rule, gated_delta_rule, kda, gated_delta_rule2, rwkv7, ssd };
+const char *to_string(Slice m) {
+    switch (m) {
+    case Slice::delta_rule: return "delta_rule";
+    case Slice::gated_delta_rule: return "gated_delta_rule";
+    case Slice::kda: return "kda";
+    case Slice::gated_delta_rule2: return "gated_delta_rule2";
+    case Slice::rwkv7: return "rwkv7";
+    case Slice::ssd: return "ssd";
+    }
+    return "?";
+}
+
+struct SliceCase {
+    Backend backend;
+    Layout layout;
+    bool initial_state = false;
+    Gates gates = Gates::normal;
+    Slice mixer = Slice::delta_rule;
+    bool qk_l2norm = false;
+};
+std::string slice_name(const ::testing::TestParamInfo<SliceCase> &info) {
+    const SliceCase &c = info.param;
+    return std::string(to_string(c.mixer)) + "_" + test::to_string(c.backend) + "_" + to_string(c.layout) +
+           (c.initial_state ? "_h0" : "") + "_" + test::to_string(c.gates) + (c.qk_l2norm ? "_l2norm" : "");
+}
+std::vector<SliceCase> slice_cases() {
+    std::vector<SliceCase> cs;
+    for (Backend be : {Backend::cpu, Backend::cuda}) {
+        for (Slice m : {Slice::delta_rule, Slice::gated_delta_rule, Slice::kda, Slice::gated_delta_rule2, Slice::rwkv7,
+                        Slice::ssd}) {
+            cs.push_back({be, Layout::uneven, true, Gates::normal, m});
+            cs.push_back({be, Layout::one_token_first, false, Gates::normal, m});
+            cs.push_back({be, Layout::one_token_each, true, Gates::normal, m});
+            cs.push_back({be, Layout::long_slices, false, Gates::near1, m});
+        }
+        cs.push_back({be, Layout::one_token_last, true, Gates::near0, Slice::gated_delta_rule, true});
+        cs.push_back({be, Layout::long_slices, true, Gates::normal, Slice::kda, true});
+    }
+    return cs;
+}
+
+// Rows of unit length (the delta rule's keys without qk_l2norm; RWKV-7's kappa).
+std::vector<float> unit_rows(Rng &rng, int64_t rows, int64_t n) {
+    std::vector<float> x = rng.normal(rows * n);
+    for (int64_t r = 0; r < rows; ++r) {
+        double ss = 0;
+        for (int64_t i = 0; i < n; ++i) ss += double(x[r * n + i]) * x[r * n + i];
+        for (int64_t i = 0; i < n; ++i) x[r * n + i] = float(x[r * n + i] / std::sqrt(ss));
+    }
+    return x;
+}
+
+struct SliceProblem {
+    int64_t K, V;                  // the state [B,H,K,V] (SSD: [B,H,P,N])
+    std::vector<Input> in;         // in the API's order
+    std::vector<int64_t> o_tail;   // o / y after [B,T]
+};
+
+SliceProblem slice_problem(const SliceCase &c, Rng &rng, int64_t B, int64_t T, int64_t H) {
+    const int64_t n = B * T * H;
+    if (c.mixer == Slice::ssd) {
+        const int64_t P = 24, N = 16, G = 1;
+        SliceProblem p{P, N, {}, {H, P}};
+        std::vector<float> A(H), dt = rng.uniform(n, 0.001, c.gates == Gates::near1 ? 0.01 : 0.2);
+        for (int64_t h = 0; h < H; ++h) A[h] = -0.5f - float(h);
+        p.in = {{"x", {H, P}, rng.normal(n * P)},      {"dt", {H}, dt},
+                {"A", {H}, A, false},                  {"Bm", {G, N}, rng.normal(B * T * G * N)},
+                {"Cm", {G, N}, rng.normal(B * T * G * N)}, {"Dskip", {H}, rng.normal(H), false},
+                {"dt_bias", {H}, rng.uniform(H, 0.0, 0.1), false}};
+        return p;
+    }
+    const int64_t K = 32, V = 24;
+    SliceProblem p{K, V, {}, {H, V}};
+    if (c.mixer == Slice::rwkv7) {
+        const std::vector<float> kappa = unit_rows(rng, n, K), lr = rng.uniform(n * K, 0.0, 1.0);
+        std::vector<float> a(n * K), b(n * K);
+        for (int64_t i = 0; i < n * K; ++i) a[i] = -kappa[i], b[i] = kappa[i] * lr[i];
+        p.in = {{"r", {H, K}, rng.normal(n * K)}, {"w", {H, K}, gates(rng, n * K, c.gates)},
+                {"k", {H, K}, rng.normal(n * K, 0.0, 1.0 / std::sqrt(double(K)))},
+                {"v", {H, V}, rng.normal(n * V)}, {"a", {H, K}, a}, {"b", {H, K}, b}};
+        return p;
+    }
+    p.in = {{"q", {H, K}, rng.normal(n * K)}, {"k", {H, K}, c.qk_l2norm ? rng.normal(n * K) : unit_rows(rng, n, K)},
+            {"v", {H, V}, rng.normal(n * V)}};
+    if (c.mixer == Slice::gated_delta_rule) p.in.push_back({"g", {H}, gates(rng, n, c.gates)});
+    if (c.mixer == Slice::kda || c.mixer == Slice::gated_delta_rule2) p.in.push_back({"g", {H, K}, gates(rng, n * K, c.gates)});
+    if (c.mixer == Slice::gated_delta_rule2) {
+        p.in.push_back({"b", {H, K}, rng.uniform(n * K, 0.0, 1.0)});
+        p.in.push_back({"w", {H, V}, rng.uniform(n * V, 0.0, 1.0)});
+    } else {
+        p.in.push_back({"beta", {H}, rng.uniform(n, 0.0, 1.0)});
+    }
+    return p;
+}
+
+// The mixer on one device (comm == nullptr) or over the ranks; t in the API's order.
+void run_slice(const SliceCase &c, Communicator *comm, const std::vector<Tensor> &t, const Tensor &o,
+               const std::optional<Tensor> &h0, const Tensor &ht, const dist::DistOptions &dopt = {}) {
+    DeltaRuleOptions d;
+    d.qk_l2norm = c.qk_l2norm;
+    switch (c.mixer) {
+    case Slice::delta_rule:
+        comm ? dist::delta_rule(*comm, t[0], t[1], t[2], t[3], o, h0, ht, d, dopt)
+             : seqmix::delta_rule(t[0], t[1], t[2], t[3], o, h0, ht, d);
+        return;
+    case Slice::gated_delta_rule:
+        comm ? dist::gated_delta_rule(*comm, t[0], t[1], t[2], t[3], t[4], o, h0, ht, d, dopt)
+             : seqmix::gated_delta_rule(t[0], t[1], t[2], t[3], t[4], o, h0, ht, d);
+        return;
+    case Slice::kda:
+        comm ? dist::kda(*comm, t[0], t[1], t[2], t[3], t[4], o, h0, ht, d, dopt)
+             : seqmix::kda(t[0], t[1], t[2], t[3], t[4], o, h0, ht, d);
+        return;
+    case Slice::gated_delta_rule2:
+        comm ? dist::gated_delta_rule2(*comm, t[0], t[1], t[2], t[3], t[4], t[5], o, h0, ht, d, dopt)
+             : seqmix::gated_delta_rule2(t[0], t[1], t[2], t[3], t[4], t[5], o, h0, ht, d);
+        return;
+    case Slice::rwkv7:
+        comm ? dist::rwkv7(*comm, t[0], t[1], t[2], t[3], t[4], t[5], o, h0, ht, {}, dopt)
+             : seqmix::rwkv7(t[0], t[1], t[2], t[3], t[4], t[5], o, h0, ht);
+        return;
+    case Slice::ssd: {
+        SsdOptions s;
+        s.dt_softplus = c.gates != Gates::near1;  // softplus keeps dt' above log 2: no decays near 1
+        comm ? dist::ssd(*comm, t[0], t[1], t[2], t[3], t[4], o, t[5], t[6], h0, ht, s, dopt)
+             : seqmix::ssd(t[0], t[1], t[2], t[3], t[4], o, t[5], t[6], h0, ht, s);
+        return;
+    }
+    }
+}
+
+class DistSlices : public ::testing::TestWithParam<SliceCase> {};
+
+TEST_P(DistSlices, EqualsOneProcess) {
+    const SliceCase &c = GetParam();
+    if (const std::string why = skip_for(c.backend); !why.empty()) GTEST_SKIP() << why;
+    Communicator &comm = *comm_for(c.backend);
+    const int n = comm.size(), r = comm.rank();
+    const std::vector<int64_t> len = lengths(c.layout, n);
+    std::vector<int64_t> t0(n + 1, 0);
+    std::partial_sum(len.begin(), len.end(), t0.begin() + 1);
+    const int64_t B = 2, T = t0[n], H = 2, Tr = len[r];
+    Rng rng(seed_of("dist_" + slice_name({c, 0}) + std::to_string(n)));
+    const SliceProblem p = slice_problem(c, rng, B, T, H);
+    const std::vector<float> h0 = rng.normal(B * H * p.K * p.V);
+    std::vector<int64_t> o_shape{B, T};
+    o_shape.insert(o_shape.end(), p.o_tail.begin(), p.o_tail.end());
+    const int64_t o_rest = o_shape[2] * o_shape[3];
+
+    // One process, the whole sequence.
+    std::vector<Buffer> full;
+    std::vector<Tensor> ft;
+    for (const Input &x : p.in) {
+        full.emplace_back(c.backend, x.shape(B, T));
+        full.back().upload(x.values);
+        ft.push_back(tens(full.back()));
+    }
+    Buffer fo(c.backend, o_shape), fh0(c.backend, {B, H, p.K, p.V}), fht(c.backend, {B, H, p.K, p.V});
+    fh0.upload(h0);
+    const std::optional<Tensor> init = c.initial_state ? std::optional<Tensor>(tens(fh0)) : std::nullopt;
+    run_slice(c, nullptr, ft, tens(fo), init, tens(fht));
+    const std::vector<float> o_one = fo.download(), ht_one = fht.download();
+
+    // This rank's slices (outer strides padded).
+    std::vector<Buffer> mine;
+    std::vector<Tensor> st;
+    for (const Input &x : p.in) {
+        const std::vector<int64_t> s = x.shape(B, Tr);
+        mine.emplace_back(c.backend, s, x.per_token ? padded_strides(s, 2) : contiguous_strides(s));
+        mine.back().upload(x.per_token ? rows(x.values, B, T, x.rest(), t0[r], Tr) : x.values);
+        st.push_back(tens(mine.back()));
+    }
+    std::vector<int64_t> so_shape = o_shape;
+    so_shape[1] = Tr;
+    Buffer so(c.backend, so_shape, padded_strides(so_shape, 2)), sht(c.backend, {B, H, p.K, p.V});
+    dist::Timings timings;
+    dist::DistOptions dopt;
+    dopt.timings = &timings;
+    run_slice(c, &comm, st, tens(so), init, tens(sht), dopt);
+
+    const std::vector<double> o_ref = to_double(rows(o_one, B, T, o_rest, t0[r], Tr)), ht_ref = to_double(ht_one);
+    EXPECT_TRUE(close("o", so.download(), o_ref, so.shape(), fp32_tolerance(5e-5, T, o_ref))) << "rank " << r;
+    EXPECT_TRUE(close("final_state", sht.download(), ht_ref, sht.shape(), fp32_tolerance(5e-5, T, ht_ref))) << "rank " << r;
+    EXPECT_TRUE(so.padding_untouched());
+    EXPECT_GT(timings.total, 0.0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Slices, DistSlices, ::testing::ValuesIn(slice_cases()), slice_name);
 
 // ---- attention ---------------------------------------------------------------------------------
 struct AttnCase {

@@ -23,6 +23,7 @@ void free(void *ptr);
 void copy(void *dst, const void *src, size_t bytes, void *stream);  // any direction, async on stream
 // width bytes x height rows, with row pitches in bytes
 void copy_2d(void *dst, size_t dpitch, const void *src, size_t spitch, size_t width, size_t height, void *stream);
+void memset_zero(void *dst, size_t bytes, void *stream);  // async on stream
 void sync(void *stream);
 int device_count();
 }  // namespace cuda

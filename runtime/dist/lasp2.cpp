@@ -1,13 +1,19 @@
-// LASP-2 (runtime/dist/lasp2.h). Rank r holds tokens [t0_r, t0_r + T_r). With the recurrence
-// S_t = Diag(exp(g_t)) S_{t-1} + k_t v_t^T (for the scalar-decay family one g_t per head,
-// broadcast over K, and d_r per head), a slice maps the state S entering it to
-// Diag(d_r) S + C_r, where C_r is the slice's final state from zero and d_r = exp(sum of its g).
-// So the state entering slice r is the chain
-//   S_in(0) = initial_state,  S_in(j+1) = Diag(d_j) S_in(j) + C_j,
-// which needs only the (C_j, d_j) of the earlier ranks: one all-gather of B*H*K*(V+1) floats,
-// whatever T. The state is linear in S, and so are the outputs: gla from S_in(r) is gla from zero
-// plus gla_inter(S_in(r)). So each rank runs gla on its slice once, from zero (which also gives
-// C_r), and gla_decay (d_r) before the all-gather, and only the cheap gla_inter after it.
+// LASP-2 (runtime/dist/lasp2.h). Rank r holds tokens [t0_r, t0_r + T_r). The recurrences here
+// are linear in the state with a transition that does not depend on the values, so a slice maps
+// the state S entering it to M_r S + C_r (C_r: its final state from zero). The state entering
+// slice r is the chain
+//   S_in(0) = initial_state,  S_in(j+1) = M_j S_in(j) + C_j,
+// which needs only the (C_j, M_j) of the earlier ranks: one all-gather, whatever T. The outputs are
+// linear in S_in too: o(S_in) = o(0) + what S_in adds. So each rank runs its mixer on the slice
+// once, from zero (which also gives C_r), and its transition before the all-gather, and after it
+// only a [T_r,K] x [K,V] product per head:
+//   diagonal  M_r = Diag(d_r): gla_decay gives d_r; S_in adds (q_t * exp(sum_{s<=t} g_s))^T S_in
+//             (gla_inter with the slice's gates).
+//   dense     M_r = product of the slice's factors. Each column of the state evolves on its own,
+//             so the mixer run with zero values from the state I gives M_r as its final state, and
+//             as its outputs p_t = scale * M_{<=t}^T q_t: S_in adds p_t^T S_in (gla_inter with zero
+//             gates and scale 1). This pass costs a second run of the slice (V = K), only on the
+//             ranks whose entering state is not zero.
 #include "lasp2.h"
 
 #include <cstring>
@@ -30,25 +36,110 @@ void expect_shape(const char *fn, const char *name, const Tensor &t, const std::
     }
 }
 
-// state = Diag(decay) state + contribution over [B*H, K, V]; decay [B*H, Kg], Kg = K or 1 (one
-// decay per head, broadcast over K).
-void chain_step(std::vector<float> &state, const float *contribution, const float *decay, int64_t BH, int64_t K,
-                int64_t Kg, int64_t V) {
-    for (int64_t bh = 0; bh < BH; ++bh) {
-        for (int64_t x = 0; x < K; ++x) {
-            const float d = decay[bh * Kg + (Kg == 1 ? 0 : x)];
-            const int64_t row = (bh * K + x) * V;
-            for (int64_t y = 0; y < V; ++y) state[row + y] = d * state[row + y] + contribution[row + y];
+// state = M state + contribution over [B*H, K, V], M = Diag(decay) (decay [B*H, Kd], Kd = K or 1:
+// one decay per head) or dense [B*H, K, K].
+void chain_step(std::vector<float> &state, const float *contribution, const float *transition, const ChainShape &s) {
+    const int64_t K = s.K, V = s.V;
+    if (s.transition == Transition::diagonal) {
+        for (int64_t bh = 0; bh < s.BH; ++bh) {
+            for (int64_t x = 0; x < K; ++x) {
+                const float d = transition[bh * s.Kd + (s.Kd == 1 ? 0 : x)];
+                const int64_t row = (bh * K + x) * V;
+                for (int64_t y = 0; y < V; ++y) state[row + y] = d * state[row + y] + contribution[row + y];
+            }
         }
+        return;
+    }
+    std::vector<float> next(K * V);
+    for (int64_t bh = 0; bh < s.BH; ++bh) {
+        const float *M = transition + bh * K * K, *C = contribution + bh * K * V;
+        float *S = state.data() + bh * K * V;
+        for (int64_t x = 0; x < K; ++x) {
+            float *row = next.data() + x * V;
+            std::memcpy(row, C + x * V, sizeof(float) * V);
+            for (int64_t z = 0; z < K; ++z) {
+                const float m = M[x * K + z];
+                for (int64_t y = 0; y < V; ++y) row[y] += m * S[z * V + y];
+            }
+        }
+        std::memcpy(S, next.data(), sizeof(float) * K * V);
+    }
+}
+
+// The chain over ranks [from, to) starting at `state`; `zero` = the state is all zeros (then a
+// rank's transition is not read: rank 0 without an initial state does not compute its M).
+void chain(std::vector<float> &state, bool &zero, const float *all, int from, int to, const ChainShape &s) {
+    const int64_t SN = s.BH * s.K * s.V;
+    for (int j = from; j < to; ++j) {
+        const float *C = all + j * s.per();
+        if (zero) {
+            std::memcpy(state.data(), C, sizeof(float) * SN);
+        } else {
+            chain_step(state, C, C + SN, s);
+        }
+        zero = false;
     }
 }
 
 }  // namespace
 
+void fill_zero(void *ptr, size_t bytes, const Device &dev, void *stream) {
+    if (dev.type == DeviceType::cuda) {
+        cuda::memset_zero(ptr, bytes, stream);
+    } else {
+        std::memset(ptr, 0, bytes);
+    }
+}
+
+void upload(void *dst, const std::vector<float> &data, const Device &dev, void *stream) {
+    if (dev.type == DeviceType::cuda) {
+        cuda::copy(dst, data.data(), sizeof(float) * data.size(), stream);
+        cuda::sync(stream);
+    } else {
+        std::memcpy(dst, data.data(), sizeof(float) * data.size());
+    }
+}
+
+std::vector<float> chain_prefix(Communicator &comm, const ChainShape &s, float *send, float *recv, const Device &dev,
+                                void *stream, const std::optional<Tensor> &initial_state,
+                                const std::optional<Tensor> &final_state, double *t_comm) {
+    const bool cuda = dev.type == DeviceType::cuda;
+    const int N = comm.size(), r = comm.rank();
+    const int64_t per = s.per();
+    comm.all_gather(send, recv, sizeof(float) * per, dev, stream);
+    if (t_comm) {
+        if (cuda) cuda::sync(stream);
+        *t_comm = now();
+    }
+    // On the host: B*H*K*V floats per rank, a few hundred KB.
+    std::vector<float> host_all;
+    const float *all = recv;
+    if (cuda) {
+        host_all.resize(per * N);
+        cuda::copy(host_all.data(), recv, sizeof(float) * per * N, stream);
+        all = host_all.data();
+    }
+    std::vector<float> state(s.BH * s.K * s.V, 0.0f);
+    bool zero = !initial_state;
+    if (initial_state) read_4d(*initial_state, state.data(), stream);
+    if (cuda) cuda::sync(stream);
+    chain(state, zero, all, 0, r, s);
+    if (final_state) {
+        std::vector<float> fin = state;
+        bool fin_zero = zero;
+        chain(fin, fin_zero, all, r, N, s);
+        write_4d(fin.data(), *final_state, stream);
+        if (cuda) cuda::sync(stream);  // fin is pageable host memory
+    }
+    if (zero) state.clear();
+    return state;
+}
+
 void lasp2(Communicator &comm, const Lasp2Call &call, const DistOptions &dist) {
     const char *fn = call.fn;
     const Tensor &q = call.q, &k = call.k, &v = call.v, &o = call.o;
     const std::optional<Tensor> &initial_state = call.initial_state, &final_state = call.final_state;
+    const bool dense = call.transition == Transition::dense;
     const double t_start = now();
     const Device dev = q.device;
     void *stream = call.stream;
@@ -60,7 +151,7 @@ void lasp2(Communicator &comm, const Lasp2Call &call, const DistOptions &dist) {
 
     // 1. Every rank's shapes: the same B, H, K, V everywhere (only T may differ), or every rank stops.
     int64_t B = 0, T = 0, H = 0, K = 0, V = 0;
-    const auto meta = exchange_meta(
+    exchange_meta(
         comm, fn,
         [&] {
             if (q.rank() != 4) throw Error(fmt::format("{}: q has shape {}, expected [B,T,H,K]", fn, shape_string(q.shape)));
@@ -73,6 +164,11 @@ void lasp2(Communicator &comm, const Lasp2Call &call, const DistOptions &dist) {
                 expect_shape(fn, "g", *call.g, call.g_dims == 3 ? std::vector<int64_t>{B, T, H} : std::vector<int64_t>{B, T, H, K},
                              dev);
             }
+            for (const auto &in : call.inputs) {
+                std::vector<int64_t> shape{B, T, H};
+                if (in.last) shape.push_back(in.last == 'K' ? K : V);
+                expect_shape(fn, in.name, *in.t, shape, dev);
+            }
             expect_shape(fn, "v", v, {B, T, H, V}, dev);
             expect_shape(fn, "o", o, {B, T, H, V}, dev);
             if (initial_state) expect_shape(fn, "initial_state", *initial_state, {B, H, K, V}, dev);
@@ -82,17 +178,38 @@ void lasp2(Communicator &comm, const Lasp2Call &call, const DistOptions &dist) {
             return m;
         },
         {"the operation", "B", "", "H", "K", "V", "dtype", "device type", "whether initial_state is given"});
-    (void)meta;
 
     const int N = comm.size(), r = comm.rank();
-    const int64_t Kd = call.g && call.g_dims == 4 ? K : 1;  // decays per (b, h): K for GLA, 1 per head
-    const int64_t SN = B * H * K * V, DN = B * H * Kd, per = SN + DN;
-    static thread_local Scratch scratch, gate_scratch;
-    auto *send = static_cast<float *>(scratch.get(dev, sizeof(float) * per * (N + 1)));
-    float *recv = send + per;
-    // The log gates as gla_decay and gla_inter take them: [B,T,H,K] or [B,T,H,1].
-    Tensor gate;
-    if (call.g && call.g_dims == 4) {
+    const bool has_prefix = r > 0 || initial_state.has_value();
+    const ChainShape shape{B * H, K, V, call.g && call.g_dims == 4 ? K : 1, call.transition};
+    const int64_t SN = B * H * K * V;
+    static thread_local Scratch scratch, gate_scratch, pass_scratch;
+    auto *send = static_cast<float *>(scratch.get(dev, sizeof(float) * shape.per() * (N + 1)));
+    float *recv = send + shape.per();
+    GlaOptions gopt;
+    gopt.scale = call.scale;
+    gopt.stream = stream;
+    // The log gates gla_inter applies to the queries: [B,T,H,K] or [B,T,H,1]; for the dense
+    // transition, zeros and the queries are p.
+    Tensor gate, inter_q = q;
+    float *v0 = nullptr, *identity = nullptr;
+    if (dense) {
+        // v0 (zeros; its first B*T*H floats are also the zero gate), identity, p.
+        const int64_t TN = B * T * H * K, IN = B * H * K * K;
+        v0 = static_cast<float *>(pass_scratch.get(dev, sizeof(float) * (2 * TN + IN)));
+        identity = v0 + TN;
+        gate = Tensor::contiguous(v0, DType::f32, {B, T, H, 1}, dev);
+        inter_q = Tensor::contiguous(identity + IN, DType::f32, {B, T, H, K}, dev);
+        gopt.scale = 1.0f;
+        if (has_prefix) {
+            fill_zero(v0, sizeof(float) * TN, dev, stream);
+            std::vector<float> eye(IN, 0.0f);
+            for (int64_t bh = 0; bh < B * H; ++bh) {
+                for (int64_t x = 0; x < K; ++x) eye[(bh * K + x) * K + x] = 1.0f;
+            }
+            upload(identity, eye, dev, stream);
+        }
+    } else if (call.g && call.g_dims == 4) {
         gate = *call.g;
     } else if (call.g) {
         std::vector<int64_t> st = call.g->strides;
@@ -104,60 +221,29 @@ void lasp2(Communicator &comm, const Lasp2Call &call, const DistOptions &dist) {
             for (int64_t h = 0; h < H; ++h) host[bt * H + h] = call.head_log_decay.at(h);
         }
         void *dst = gate_scratch.get(dev, sizeof(float) * host.size());
-        if (cuda) {
-            cuda::copy(dst, host.data(), sizeof(float) * host.size(), stream);
-            cuda::sync(stream);  // host is pageable and about to go
-        } else {
-            std::memcpy(dst, host.data(), sizeof(float) * host.size());
-        }
+        upload(dst, host, dev, stream);
         gate = Tensor::contiguous(dst, DType::f32, {B, T, H, 1}, dev);
     }
-    GlaOptions gopt;
-    gopt.scale = call.scale;
-    gopt.stream = stream;
     const double t_meta = fence();
     // 2. The slice once, from a zero state: its outputs so far, its state contribution C_r (into
-    //    the send buffer) and its decay d_r.
+    //    the send buffer) and its transition M_r.
     call.from_zero(Tensor::contiguous(send, DType::f32, {B, H, K, V}, dev));
-    seqmix::gla_decay(gate, Tensor::contiguous(send + SN, DType::f32, {B, H, Kd}, dev), gopt);
+    if (!dense) {
+        seqmix::gla_decay(gate, Tensor::contiguous(send + SN, DType::f32, {B, H, shape.Kd}, dev), gopt);
+    } else if (has_prefix) {
+        call.identity_pass(Tensor::contiguous(v0, DType::f32, {B, T, H, K}, dev),
+                           Tensor::contiguous(identity, DType::f32, {B, H, K, K}, dev), inter_q,
+                           Tensor::contiguous(send + SN, DType::f32, {B, H, K, K}, dev));
+    }
     const double t_state = fence();
-    // 3. The one all-gather.
-    comm.all_gather(send, recv, sizeof(float) * per, dev, stream);
-    const double t_comm = fence();
-    // 4. The prefix chain, on the host (B*H*K*V floats per rank: a few hundred KB): S_in(r), and
-    //    the state after the whole sequence.
-    std::vector<float> host_all;
-    const float *all = recv;
-    std::vector<float> state(SN, 0.0f);
-    if (cuda) {
-        host_all.resize(per * N);
-        cuda::copy(host_all.data(), recv, sizeof(float) * per * N, stream);
-        all = host_all.data();
-    }
-    if (initial_state) read_4d(*initial_state, state.data(), stream);
-    if (cuda) cuda::sync(stream);
-    for (int j = 0; j < r; ++j) chain_step(state, all + j * per, all + j * per + SN, B * H, K, Kd, V);
+    // 3-4. The one all-gather and the prefix chain: S_in(r), and the state after the sequence.
+    double t_comm = t_state;
+    const std::vector<float> s_in = chain_prefix(comm, shape, send, recv, dev, stream, initial_state, final_state, &t_comm);
     // S_in(r) goes where this rank's contribution was (the gather has read it: same stream).
-    const bool has_prefix = r > 0 || initial_state.has_value();
-    float *s_in = send;
-    if (has_prefix) {
-        if (cuda) {
-            cuda::copy(s_in, state.data(), sizeof(float) * SN, stream);
-        } else {
-            std::memcpy(s_in, state.data(), sizeof(float) * SN);
-        }
-    }
-    if (final_state) {
-        std::vector<float> fin = state;
-        for (int j = r; j < N; ++j) chain_step(fin, all + j * per, all + j * per + SN, B * H, K, Kd, V);
-        write_4d(fin.data(), *final_state, stream);
-        if (cuda) cuda::sync(stream);  // fin and state are pageable host memory
-    } else if (cuda) {
-        cuda::sync(stream);
-    }
+    if (!s_in.empty()) upload(send, s_in, dev, stream);
     const double t_combine = fence();
     // 5. What S_in(r) adds to the slice's outputs (nothing on rank 0 without an initial state).
-    if (has_prefix) seqmix::gla_inter(q, gate, Tensor::contiguous(s_in, DType::f32, {B, H, K, V}, dev), o, gopt);
+    if (!s_in.empty()) seqmix::gla_inter(inter_q, gate, Tensor::contiguous(send, DType::f32, {B, H, K, V}, dev), o, gopt);
     const double t_out = fence();
     if (dist.timings) {
         *dist.timings = {t_state - t_meta, (t_meta - t_start) + (t_comm - t_state), t_combine - t_comm, t_out - t_combine,

@@ -42,6 +42,9 @@ void copy_2d(void *dst, size_t dpitch, const void *src, size_t spitch, size_t wi
     check(cudaMemcpy2DAsync(dst, dpitch, src, spitch, width, height, cudaMemcpyDefault, static_cast<cudaStream_t>(stream)),
           "cudaMemcpy2DAsync");
 }
+void memset_zero(void *dst, size_t bytes, void *stream) {
+    check(cudaMemsetAsync(dst, 0, bytes, static_cast<cudaStream_t>(stream)), "cudaMemsetAsync");
+}
 void sync(void *stream) { check(cudaStreamSynchronize(static_cast<cudaStream_t>(stream)), "cudaStreamSynchronize"); }
 int device_count() {
     int n = 0;
@@ -60,6 +63,7 @@ void *malloc(int, size_t) { require_cuda("seqmix::dist"); return nullptr; }
 void free(void *) {}
 void copy(void *, const void *, size_t, void *) { require_cuda("seqmix::dist"); }
 void copy_2d(void *, size_t, const void *, size_t, size_t, size_t, void *) { require_cuda("seqmix::dist"); }
+void memset_zero(void *, size_t, void *) { require_cuda("seqmix::dist"); }
 void sync(void *) { require_cuda("seqmix::dist"); }
 int device_count() { return 0; }
 }  // namespace cuda

@@ -95,10 +95,10 @@ std::unique_ptr<Communicator> nccl(const NcclOptions &options = {});
 // Where the time of one call went, seconds on the host clock (each phase ends with a stream
 // synchronisation when timings are asked for; without them nothing waits but the combine).
 struct Timings {
-    double local_state = 0;  // gla: the slice from zero (gla) and its decay (gla_decay); attention: packing K/V
+    double local_state = 0;  // the slice from zero and its transition (gla_decay, the identity pass); attention: packing K/V
     double communication = 0;  // the metadata exchange and the one all-gather
-    double combine = 0;        // gla: the prefix chain (host) and its copies; attention: unpacking
-    double output = 0;         // gla: gla_inter from the true initial state; attention: the mixer on the slice
+    double combine = 0;        // the prefix chain (host) and its copies; attention: unpacking
+    double output = 0;         // gla_inter from the true initial state (ssd: the slice again); attention: the mixer on the slice
     double total = 0;
 };
 
@@ -136,6 +136,46 @@ void simple_gla(Communicator &comm, const Tensor &q, const Tensor &k, const Tens
                 const std::optional<Tensor> &initial_state = std::nullopt,
                 const std::optional<Tensor> &final_state = std::nullopt, const RecurrenceOptions &options = {},
                 const DistOptions &dist = {});
+
+// The delta-rule family and RWKV-7 over the slices: LASP-2 with a dense transition. Arguments as
+// the single-device calls (seqmix.h), each rank passing its slices. A slice's transition M_r
+// [K,K] is the product of its (diagonal + rank-one) factors; the mixer's own chunked kernel, run on
+// the slice with zero values from the state I, gives M_r as its final state and, as its outputs,
+// what each query reads of the entering state. One all-gather of B*H*K*(V+K) floats per rank
+// (independent of T); the host chains S_in(r) = M_{r-1} S_in(r-1) + C_{r-1}; gla_inter (zero
+// gates) adds S_in(r)'s part to the outputs. Compute per rank: the slice twice (once with V = K)
+// on the ranks whose entering state is not zero (all but rank 0 without an initial state).
+void delta_rule(Communicator &comm, const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &beta,
+                const Tensor &o, const std::optional<Tensor> &initial_state = std::nullopt,
+                const std::optional<Tensor> &final_state = std::nullopt, const DeltaRuleOptions &options = {},
+                const DistOptions &dist = {});
+void gated_delta_rule(Communicator &comm, const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g,
+                      const Tensor &beta, const Tensor &o, const std::optional<Tensor> &initial_state = std::nullopt,
+                      const std::optional<Tensor> &final_state = std::nullopt, const DeltaRuleOptions &options = {},
+                      const DistOptions &dist = {});
+void kda(Communicator &comm, const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g, const Tensor &beta,
+         const Tensor &o, const std::optional<Tensor> &initial_state = std::nullopt,
+         const std::optional<Tensor> &final_state = std::nullopt, const DeltaRuleOptions &options = {},
+         const DistOptions &dist = {});
+void gated_delta_rule2(Communicator &comm, const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &g,
+                       const Tensor &b, const Tensor &w, const Tensor &o,
+                       const std::optional<Tensor> &initial_state = std::nullopt,
+                       const std::optional<Tensor> &final_state = std::nullopt, const DeltaRuleOptions &options = {},
+                       const DistOptions &dist = {});
+void rwkv7(Communicator &comm, const Tensor &r, const Tensor &w, const Tensor &k, const Tensor &v, const Tensor &a,
+           const Tensor &b, const Tensor &o, const std::optional<Tensor> &initial_state = std::nullopt,
+           const std::optional<Tensor> &final_state = std::nullopt, const Rwkv7Options &options = {},
+           const DistOptions &dist = {});
+
+// Mamba-2 SSD over the slices (arguments as seqmix::ssd; states [B,H,P,N]): each slice decays the
+// state by one scalar per head, d_r (a cheap ssd pass with P = N = 1 over the slice's dt), so the
+// all-gather is B*H*(P*N+1) floats per rank. The ranks whose entering state is not zero run ssd on
+// their slice twice: from zero (for C_r) and from S_in(r) (the outputs).
+void ssd(Communicator &comm, const Tensor &x, const Tensor &dt, const Tensor &A, const Tensor &Bm, const Tensor &Cm,
+         const Tensor &y, const std::optional<Tensor> &Dskip = std::nullopt,
+         const std::optional<Tensor> &dt_bias = std::nullopt, const std::optional<Tensor> &initial_state = std::nullopt,
+         const std::optional<Tensor> &final_state = std::nullopt, const SsdOptions &options = {},
+         const DistOptions &dist = {});
 
 // Softmax attention over the slices (LASP-2H style): each rank passes its query slice q
 // [B,T_r,H,K] and its key/value slice k [B,T_r,Hkv,K], v [B,T_r,Hkv,V] (row-major contiguous),
