@@ -16,7 +16,7 @@ import sys as _sys
 
 from . import _seqmix
 from ._ops import OPS as _OPS
-from ._ops import Error, KernelError
+from ._ops import Error, KernelError, ParaRnnInfo, long_conv_fft_length
 
 globals().update(_OPS)
 
@@ -25,7 +25,8 @@ if "torch" in _sys.modules:  # else on the first torch tensor seen: seqmix never
 
     _torch.registered()
 
-__all__ = sorted(_OPS) + ["Error", "KernelError", "last_variant", "variants", "cuda_available", "__version__"]
+__all__ = sorted(_OPS) + ["Error", "KernelError", "ParaRnnInfo", "long_conv_fft_length", "last_variant", "variants",
+                         "cuda_available", "__version__"]
 
 last_variant = _seqmix.last_variant
 cuda_available = _seqmix.cuda_available

@@ -66,4 +66,32 @@ DOCS = {
     "(a state S entering the sequence leaves it as Diag(decay) S + gla_state's final_state).",
     "token_mix": "Dense token mixing (MLP-Mixer, TSMixer): y[b,t,c] = bias[t] + sum_s W[t,s] x[b,s,c];\n"
     "x [B,T,C], W [T,T], bias [T] -> y [B,T,C]. causal: only s <= t (W's upper triangle is not read).",
+    "gla_inter": "What a state entering a GLA sequence adds to its outputs (LASP-2 sequence parallelism):\n"
+    "o [B,T,H,V] += scale (q_t * exp(sum_{s<=t} g_s))^T state, updated in place and returned. q [B,T,H,K],\n"
+    "g [B,T,H,K] or [B,T,H,1] (one gate per head), state [B,H,K,V]; gla from a state == gla from zero, then gla_inter.",
+    "monarch": "Monarch mixer: y = P L P R x along one axis of x [B,T,C], n = C (axis 'channel') or T ('sequence',\n"
+    "non-causal as M2-BERT). L, R [m,m,m] (block, row, column), m = ceil(sqrt(n)), x zero-padded to m*m:\n"
+    "y[l*m + i] = sum_k L[i,l,k] sum_j R[k,i,j] x[k*m + j] -> y [B,T,C].",
+    "long_conv": "Long convolution (H3, Hyena, FlashFFTConv). u [B,D,T], kf [D,L] (L <= T), Dskip [D], gate [B,D,T]:\n"
+    "y[b,d,t] = (sum_{s<=min(t,L-1)} kf[d,s] u[b,d,t-s] + Dskip[d] u[b,d,t]) * gate[b,d,t] -> y [B,D,T].\n"
+    "Direct or FFT form by shape; kf_spectrum (from long_conv_filter, same kf, B and T) skips the filter's FFT.",
+    "long_conv_filter": "The spectrum of kf [D,L] for long_conv at batch B and length T: kf_spectrum [n/2+1, 2, D]\n"
+    "(bin, real/imaginary, channel), n = long_conv_fft_length(B, D, T, L) (Error where that is 0: the direct form).",
+    "lmu": "LMU memory of order d over a window of theta steps: m_t = Abar m_{t-1} + Bbar u_t (the Legendre system,\n"
+    "zero-order hold, dt = 1). u [B,T,C], initial_state [B,C,d] -> m [B,T,C,d], final_state [B,C,d] when\n"
+    "output_final_state. d: the memory order (m's last size; taken from initial_state or out= if not given).",
+    "lmu_step": "One LMU token: u [B,C], state [B,C,d] -> new_state [B,C,d] = Abar state + Bbar u.",
+    "lstm": "LSTM, head-wise (FlashRNN): (i,f,z,o) = G_t + h_{t-1} R + bias, c_t = sig(f) c_{t-1} + sig(i) tanh(z),\n"
+    "h_t = sig(o) tanh(c_t). G [B,T,H,4*Hd], R [H,Hd,4*Hd], bias [H,4*Hd], initial_h, initial_c [B,H,Hd]\n"
+    "-> y [B,T,H,Hd] (every h_t), final_h, final_c [B,H,Hd] when output_final_state.",
+    "lstm_step": "One LSTM token: G [B,H,4*Hd], R [H,Hd,4*Hd], h, c [B,H,Hd], bias -> h_out, c_out [B,H,Hd].",
+    "gru": "GRU, PyTorch/cuDNN convention, head-wise: r = sig(G_r + h R_r + bh_r), u = sig(G_u + h R_u + bh_u),\n"
+    "n = tanh(G_n + r * (h R_n + bh_n)), h_t = (1-u) n + u h_{t-1}. G [B,T,H,3*Hd] (input bias folded in),\n"
+    "R [H,Hd,3*Hd], bias = bh [H,3*Hd], initial_h [B,H,Hd] -> y [B,T,H,Hd], final_h when output_final_state.",
+    "gru_step": "One GRU token: G [B,H,3*Hd], R [H,Hd,3*Hd], h [B,H,Hd], bias -> h_out [B,H,Hd].",
+    "pararnn": "ParaRNN: a GRU or LSTM cell (cell 'gru' | 'lstm') with diagonal recurrent weights Rd [H,Hd,ng] (ng = 3 | 4;\n"
+    "gate g of unit j reads Rd[h,j,g] * h_{t-1}[j]), all steps solved at once by Newton's method (at most max_iters,\n"
+    "until max|update| < tol) or, where faster, the sequential scan. G [B,T,H,ng*Hd], bias [H,ng*Hd] (GRU: bh;\n"
+    "LSTM: added to G), initial_h [B,H,Hd], initial_c (LSTM) -> y [B,T,H,Hd], final_h (and final_c for the\n"
+    "LSTM) when output_final_state, and a ParaRnnInfo(iterations, max_update, converged).",
 }

@@ -1,8 +1,8 @@
 """The Python functions of the ops, built from the table (_table.py) around the C++ binding.
 
 A call: bind the sizes the outputs need from the inputs' shapes, allocate the outputs not given
-in ``out=`` in the framework of the first input (numpy, torch, cupy; numpy memory handed over by
-DLPack for other CPU frameworks), pick the CUDA stream, and call the C++ function with every
+in ``out=`` in the framework of the first input (numpy, torch, cupy; seqmix-owned memory handed
+over by DLPack for other frameworks), pick the CUDA stream, and call the C++ function with every
 array viewed in place. The C++ runtime validates everything (shapes, strides, dtypes, devices):
 its message arrives as seqmix.Error. torch tensors go through torch.ops.seqmix (see _torch.py)
 so that torch.compile sees custom ops.
@@ -16,7 +16,44 @@ from ._table import SPECS
 Error = _C.Error
 KernelError = _C.KernelError
 
-_ACTIVATIONS = {None: _C.Activation.identity, "identity": _C.Activation.identity, "silu": _C.Activation.silu}
+# Enum options fields: the strings each takes (None: the C++ default, where the signature says None).
+_ENUMS = {
+    "activation": {None: _C.Activation.identity, "identity": _C.Activation.identity, "silu": _C.Activation.silu},
+    "axis": {"channel": _C.MonarchAxis.channel, "sequence": _C.MonarchAxis.sequence},
+    "cell": {"gru": _C.RnnCell.gru, "lstm": _C.RnnCell.lstm},
+}
+ParaRnnInfo = _C.ParaRnnInfo
+
+
+def device_of(x):
+    """(is_cuda, index) of an array: torch's .device, else DLPack's __dlpack_device__, else the CPU."""
+    device = getattr(x, "device", None)
+    if hasattr(device, "type") and hasattr(device, "index"):  # torch (fake and meta tensors too)
+        return device.type == "cuda", device.index or 0
+    if hasattr(x, "__dlpack_device__"):
+        device_type, index = x.__dlpack_device__()
+        return int(device_type) == 2, int(index)  # kDLCUDA
+    return False, 0
+
+
+def long_conv_fft_length(B, D, T, L, *, device="cpu", variant=None):
+    """The FFT length n that the long_conv variant dispatched for these shapes uses (0: the direct form,
+    which takes no kf_spectrum). device: "cpu", "cuda" or "cuda:<index>" (a torch.device works too)."""
+    kind, _, index = str(device).partition(":")
+    if kind not in ("cpu", "cuda"):
+        raise Error(f"long_conv_fft_length: device must be 'cpu', 'cuda' or 'cuda:<index>', got {device!r}")
+    return _C.long_conv_fft_length(B, D, T, L, kind == "cuda", int(index or 0), variant or "")
+
+
+def _fft_bins(sizes, first, variant):
+    """long_conv_filter's F: n/2+1 bins for the FFT length n of the long_conv variant it feeds."""
+    is_cuda, index = device_of(first)
+    n = _C.long_conv_fft_length(sizes["B"], sizes["D"], sizes["T"], sizes["L"], is_cuda, index, variant or "")
+    return n // 2 + 1
+
+
+# Sizes that no input gives (_table.py): name -> (sizes, first input, variant) -> the size.
+DERIVED = {"F": _fft_bins}
 
 
 class _Framework:
@@ -69,12 +106,23 @@ def _cupy_framework():
     return _Framework("cupy", empty, lambda first: cupy.cuda.get_current_stream().ptr)
 
 
+def dlpack_import(from_dlpack, array):
+    """array (with __dlpack__ and __dlpack_device__) imported by a framework's from_dlpack: the
+    protocol object itself (JAX 0.11 takes nothing else), or, where from_dlpack refuses it with a
+    TypeError (an older one that takes only capsules), a capsule of it."""
+    try:
+        return from_dlpack(array)
+    except TypeError:
+        return from_dlpack(array.__dlpack__())
+
+
 def _dlpack_framework(module):
-    """Frameworks with no allocator borrowed here (JAX, ...). CPU outputs are numpy memory, CUDA
-    outputs seqmix-owned memory (_seqmix._empty_cuda), both handed to the framework by DLPack after
-    the call (jax.numpy.from_dlpack imports without a copy). Such a framework's stream is not
-    known here: its inputs are waited for (block_until_ready) and, unless stream= is given, the
-    call's default stream is synchronised before the outputs are handed over."""
+    """Frameworks with no allocator borrowed here (JAX, ...). Outputs are seqmix-owned memory
+    (_seqmix._empty: CPU or CUDA, an object of the DLPack protocol that exports any number of times:
+    the binding imports it for the call, the framework after it, jax.numpy.from_dlpack without a
+    copy). Such a framework's stream is not known here: its inputs are waited for
+    (block_until_ready) and, unless stream= is given, the call's default stream is synchronised
+    before the outputs are handed over."""
     import importlib
 
     # JAX's arrays are jaxlib types; jax (jax.numpy.from_dlpack) is the framework to return to.
@@ -84,21 +132,19 @@ def _dlpack_framework(module):
     block = getattr(root, "block_until_ready", None)
 
     def empty(first, shape, dtype):
-        device_type, device_id = first.__dlpack_device__()
-        if device_type == 2:  # kDLCUDA
-            return _C._empty_cuda(list(shape), int(device_id))
-        return np.empty(shape, dtype)
+        is_cuda, index = device_of(first)
+        return _C._empty(list(shape), is_cuda, index)
 
     def prepare(inputs):
         if block is not None:
-            block([x for x in inputs if x is not None])
+            block([x for x in inputs if hasattr(x, "__dlpack__")])
 
     def finish(first, stream):
         device_type, device_id = first.__dlpack_device__()
         if device_type == 2 and not stream:
             _C._cuda_synchronize(0, int(device_id))
 
-    return _Framework(module, empty, None, from_dlpack, prepare, finish)
+    return _Framework(module, empty, None, lambda array: dlpack_import(from_dlpack, array), prepare, finish)
 
 
 _NUMPY = _Framework("numpy", _numpy_empty)
@@ -130,15 +176,21 @@ def output_shape(dims, sizes):
     shape = []
     for d in dims:
         name, _, minus = d.partition("-")
+        if name.isdigit():
+            shape.append(int(name))
+            continue
         if name not in sizes:
             return None
         shape.append(sizes[name] - int(minus or 0))
     return tuple(shape)
 
 
-def bind_sizes(spec, inputs, optional_inputs):
+def bind_sizes(spec, inputs, optional_inputs, variant=None):
     sizes = {}
     all_inputs = inputs + optional_inputs
+    for i, name in spec.int_sizes:  # integer arguments: given sizes come first
+        if all_inputs[i] is not None:
+            sizes[name] = all_inputs[i]
     for i, dims in spec.binders:
         a = all_inputs[i]
         if a is None:
@@ -148,7 +200,21 @@ def bind_sizes(spec, inputs, optional_inputs):
             for d, s in zip(dims, shape):
                 if d != "_" and d not in sizes:
                     sizes[d] = s  # not int(): torch.compile's symbolic sizes stay symbolic
+    for name in spec.derived:
+        try:
+            sizes[name] = DERIVED[name](sizes, inputs[0], variant)
+        except KeyError:
+            pass  # a size it needs is missing: the C++ validation reports the input
     return sizes
+
+
+def produced(spec, flags, fields):
+    """Per output: whether the call makes it (out= aside): no flag, or its flag on and its options
+    condition (pararnn's final_c: cell == 'lstm') true."""
+    on = dict(zip(spec.flags, flags))
+    field = dict(zip(spec.fields, fields))
+    return [p.flag is None or (on[p.flag] and (p.when is None or field[p.when[0]] == p.when[1]))
+            for p in spec.outputs]
 
 
 def make_options(spec, fields, stream, variant):
@@ -156,10 +222,11 @@ def make_options(spec, fields, stream, variant):
         return spec.default_options  # shared, read only by C++: saves building one per call
     options = getattr(_C, spec.options_class)()
     for name, value in zip(spec.fields, fields):
-        if name == "activation":
-            if value not in _ACTIVATIONS:
-                raise Error(f"{spec.name}: activation must be None, 'identity' or 'silu', got {value!r}")
-            value = _ACTIVATIONS[value]
+        if name in _ENUMS:
+            choices = _ENUMS[name]
+            if not isinstance(value, (str, type(None))) or value not in choices:
+                raise Error(f"{spec.name}: {name} must be {' or '.join(map(repr, choices))}, got {value!r}")
+            value = choices[value]
         setattr(options, name, value)
     if stream:
         options.stream = int(stream)
@@ -184,16 +251,24 @@ def execute(spec, fw, inputs, optional_inputs, flags, fields, out, stream, varia
     all_outputs), allocating those not given in out=."""
     first = inputs[0]
     given = _given_outputs(spec, out)
-    sizes = bind_sizes(spec, inputs, optional_inputs)
-    wanted = dict(zip(spec.flags, flags))
+    sizes = bind_sizes(spec, inputs, optional_inputs, variant)
     outputs = []
-    for p, o in zip(spec.outputs, given):
-        if o is None and (p.flag is None or wanted[p.flag]):
+    for p, o, make in zip(spec.outputs, given, produced(spec, flags, fields)):
+        if p.kind == "inout":
+            if o is not None:
+                raise Error(f"{spec.name}: {p.name} is updated in place; out= does not apply to it")
+            o = inputs[spec.inputs.index(p)]
+        elif o is None and make:
             shape = output_shape(p.dims, sizes)
+            missing = [d for d in p.dims if d in spec.size_args and d not in sizes]
+            if missing:
+                raise Error(f"{spec.name}: {missing[0]}= is needed to size {p.name} (or give it in out=)")
             # A placeholder where the inputs do not give the shape: C++ rejects the inputs first.
             o = fw.empty(first, shape if shape is not None else (1,), "float32")
-        elif o is not None and getattr(getattr(o, "flags", None), "writeable", True) is False:
-            raise Error(f"{spec.name}: out array for {p.name} is read-only")
+            outputs.append(o)
+            continue
+        if o is not None and getattr(getattr(o, "flags", None), "writeable", True) is False:
+            raise Error(f"{spec.name}: {'array' if p.kind == 'inout' else 'out array for'} {p.name} is read-only")
         outputs.append(o)
     groups = (inputs, optional_inputs, outputs)
     args = [groups[g][i] for g, i in spec.order]
@@ -204,14 +279,14 @@ def execute(spec, fw, inputs, optional_inputs, flags, fields, out, stream, varia
     args.append(make_options(spec, fields, stream, variant))
     if fw.prepare is not None:
         fw.prepare(inputs + optional_inputs)
-    spec.function(*args)
+    result = spec.function(*args)
     if fw.finish is not None:
         fw.finish(first, stream)
     if fw.wrap is not None:
-        outputs = [None if o is None else fw.wrap(o) for o in outputs]
-    if all_outputs:
-        return outputs
-    return [o for o in outputs if o is not None]
+        outputs = [None if o is None or p.kind == "inout" else fw.wrap(o) for p, o in zip(spec.outputs, outputs)]
+    if not all_outputs:
+        outputs = [o for o in outputs if o is not None]
+    return outputs + [result] if spec.result else outputs
 
 
 # torch.Tensor once _torch.py has registered the custom ops (torch.ops.seqmix.<op>, spec.torch_op).
@@ -225,11 +300,14 @@ def call(spec, inputs, optional_inputs, flags, fields, out, stream, variant):
             and (type(first) is not TORCH_TENSOR or TORCH_COMPILING())):
         # Through the custom op when torch.compile traces (or for tensor subclasses: fake and meta
         # tensors); plain eager tensors skip the dispatcher's ~20 us and run below.
-        results = spec.torch_op(*inputs, *optional_inputs, *flags, *fields, variant or "")
-        if len(spec.outputs) == 1:
-            return results
-        wanted = dict(zip(spec.flags, flags))
-        results = [r for f, r in zip(spec.output_flags, results) if f is None or wanted[f]]
+        allocated = spec.torch_op(*inputs, *optional_inputs, *flags, *fields, variant or "")
+        if spec.fast_results:
+            return allocated
+        allocated = iter((allocated,) if spec.n_allocated == 1 else allocated or ())
+        results = [inputs[spec.inputs.index(p)] if p.kind == "inout" else next(allocated) for p in spec.outputs]
+        results = [r for r, make in zip(results, produced(spec, flags, fields)) if make]
+        if spec.result:
+            results.append(None)  # the custom op returns tensors only (see _torch.py)
     else:
         fw = _FRAMEWORKS.get(type(first)) or framework_of(first)
         results = execute(spec, fw, inputs, optional_inputs, flags, fields, out, stream, variant)
@@ -238,20 +316,28 @@ def call(spec, inputs, optional_inputs, flags, fields, out, stream, variant):
 
 def _prepare(spec):
     """Caches what every call of the op needs: the C++ function, the argument order, the defaults."""
-    index = {"in": 0, "opt": 0, "out": 0}
-    group = {"in": 0, "opt": 1, "out": 2, "optout": 2}
-    order = []
-    for p in spec.params:
-        kind = "out" if p.kind == "optout" else p.kind
-        order.append((group[p.kind], index[kind]))
-        index[kind] += 1
-    spec.order = order
-    spec.output_flags = tuple(p.flag for p in spec.outputs)  # plain data: torch.compile reads it
+    groups = (spec.inputs, spec.optional_inputs, spec.outputs)
+    # An in/out param goes to C++ from the outputs (which hold its input): every output is there.
+    group = {"in": 0, "opt": 1, "out": 2, "optout": 2, "inout": 2}
+    spec.order = [(group[p.kind], groups[group[p.kind]].index(p)) for p in spec.params if p.type != "size"]
+    spec.size_args = {p.name for p in spec.params if p.type == "size"}
+    spec.derived = {d for p in spec.outputs for d in p.dims or () if d in DERIVED}
+    spec.n_allocated = sum(p.kind != "inout" for p in spec.outputs)
+    # The custom op's result is the function's as is (one array, every one always made).
+    spec.fast_results = len(spec.outputs) == 1 and spec.n_allocated == 1 and not spec.result
     spec.function = getattr(_C, spec.name)
     spec.default_options = getattr(_C, spec.options_class)()
-    spec.field_defaults = tuple(
-        None if f == "activation" else getattr(spec.default_options, f) for f in spec.fields
-    )
+    spec.field_defaults = tuple(_field_default(f, getattr(spec.default_options, f)) for f in spec.fields)
+
+
+def _field_default(field, value):
+    """An options field's default as Python writes it: an enum's value name (None where the enum
+    takes None), a float32 field's value as seqmix.h writes it (1e-05, not 9.99999974e-06)."""
+    if field in _ENUMS:
+        return None if None in _ENUMS[field] else value.name
+    if isinstance(value, float):
+        return float(f"{value:.7g}")
+    return value
 
 
 def signature(spec):
@@ -264,8 +350,18 @@ def signature(spec):
     return ", ".join(params)
 
 
+def _returned(p):
+    if p.kind == "inout":
+        return f"{p.name} (updated in place)"
+    if p.flag and p.when:
+        return f"{p.name} (if {p.flag} and {p.when[0]} == {p.when[1]!r})"
+    return p.name + (f" (if {p.flag})" if p.flag else "")
+
+
 def docstring(spec):
-    returned = ", ".join(p.name + (f" (if {p.flag})" if p.flag else "") for p in spec.outputs)
+    returned = ", ".join(map(_returned, spec.outputs))
+    if spec.result:
+        returned += f", then a seqmix.{spec.result} (None where torch.compile traces the call)"
     return (
         f"{DOCS[spec.name]}\n\n"
         f"Returns {returned}: one array, or a tuple when more than one is returned. out= takes the first\n"
@@ -349,6 +445,14 @@ def _fast_path(spec, framework):
     return lines
 
 
+def _has_fast_path(spec):
+    """Ops made of arrays whose output sizes the required inputs give (the decode steps, every
+    recurrence): the rest (in/out arrays, integers, derived sizes, a returned struct, outputs made
+    under an options condition) take the general path only."""
+    plain = all(p.type == "Tensor" and p.kind != "inout" and p.when is None for p in spec.params)
+    return plain and not spec.result and not spec.derived and all(i < len(spec.inputs) for i, _ in spec.binders)
+
+
 def _writable(arrays):
     return all(a is None or getattr(getattr(a, "flags", None), "writeable", True) for a in arrays)
 
@@ -357,12 +461,15 @@ def build(spec):
     """The op's Python function, with its real signature: a generated def (a numpy fast path, then
     the general path) so that a call does no **kwargs parsing and no table walk for numpy."""
     _prepare(spec)
+    fast = _has_fast_path(spec)
     names = lambda items: "".join(f"{n}, " for n in items)  # noqa: E731
     general_args = (
         f"({names(p.name for p in spec.inputs)}), ({names(p.name for p in spec.optional_inputs)}), "
         f"({names(spec.flags)}), ({names(spec.fields)})"
     )
-    lines = [f"def {spec.name}({signature(spec)}):"] + _fast_path(spec, "numpy") + _fast_path(spec, "torch")
+    lines = [f"def {spec.name}({signature(spec)}):"]
+    if fast:
+        lines += _fast_path(spec, "numpy") + _fast_path(spec, "torch")
     lines.append(f"    return _call(_spec, {general_args}, out, stream, variant)")
     source = "\n".join(lines).replace("{args}", general_args) + "\n"
     namespace = {"_call": call, "_spec": spec, "_ndarray": np.ndarray, "_empty": np.empty,

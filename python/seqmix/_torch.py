@@ -2,9 +2,13 @@
 torch.compile traces through seqmix calls instead of breaking the graph. Registered on first use
 when torch is importable; seqmix never imports torch otherwise.
 
-Each op's schema comes from the table: the inputs (optional ones as Tensor?), the output flags,
-the options fields and the variant; it returns every output of the op, those not asked for as
-empty tensors (a schema has a fixed number of results), and seqmix.<op> drops them again.
+Each op's schema comes from the table: the inputs (optional ones as Tensor?, integers as int), the
+output flags, the options fields and the variant; it returns every output of the op, those not
+asked for as empty tensors (a schema has a fixed number of results), and seqmix.<op> drops them
+again. An array the op updates in place (gla_inter's o) is a mutated argument (Tensor(a!)), not a
+result. A struct the C++ op returns (pararnn's ParaRnnInfo) is not a result either (a fake could
+not know its values): eager torch calls, which do not go through the custom op, return it;
+where torch.compile traces the call, seqmix.<op> returns None in its place.
 """
 from . import _ops
 
@@ -13,20 +17,32 @@ _SCHEMA_TYPES = {bool: "bool", int: "int", float: "float", str: "str"}
 
 
 def _field_schema(spec, field, default):
-    if field == "activation":
-        return f"str? {field}"
-    if default is None:  # scale: std::optional<float>
-        return f"float? {field}"
+    if default is None:  # scale: std::optional<float>; activation: an enum that takes None
+        return f"{'str' if field in _ops._ENUMS else 'float'}? {field}"
     return f"{_SCHEMA_TYPES[type(default)]} {field}"
 
 
+def _param_schema(p, alias):
+    if p.type != "Tensor":
+        return f"int{'?' if p.kind == 'opt' else ''} {p.name}"
+    if p.kind == "inout":
+        return f"Tensor({alias}!) {p.name}"
+    return f"Tensor{'?' if p.kind == 'opt' else ''} {p.name}"
+
+
 def schema(spec):
-    params = [f"Tensor {p.name}" for p in spec.inputs] + [f"Tensor? {p.name}" for p in spec.optional_inputs]
+    params = [_param_schema(p, "abcdefgh"[i]) for i, p in enumerate(spec.inputs + spec.optional_inputs)]
     params += [f"bool {f}" for f in spec.flags]
     params += [_field_schema(spec, f, d) for f, d in zip(spec.fields, spec.field_defaults)]
     params += ["str variant"]
-    results = ", ".join("Tensor" for _ in spec.outputs)
-    return f"({', '.join(params)}) -> " + (results if len(spec.outputs) == 1 else f"({results})")
+    results = ", ".join("Tensor" for _ in range(spec.n_allocated))
+    return f"({', '.join(params)}) -> " + (results if spec.n_allocated == 1 else f"({results})")
+
+
+def _results(spec, outs):
+    """The custom op's results from the op's outputs: in-place arrays left out (they are arguments)."""
+    outs = tuple(o for p, o in zip(spec.outputs, outs) if p.kind != "inout")
+    return outs[0] if len(outs) == 1 else outs or None
 
 
 def _split(spec, args):
@@ -50,19 +66,18 @@ def _register():
             inputs, optional_inputs, flags, fields, variant = _split(_spec, args)
             outs = _ops.execute(_spec, fw, inputs, optional_inputs, flags, fields, None, None, variant, True)
             first = inputs[0]
-            outs = tuple(torch.empty(0, device=first.device) if o is None else o for o in outs)
-            return outs[0] if len(outs) == 1 else outs
+            outs = [torch.empty(0, device=first.device) if o is None else o for o in outs[: len(_spec.outputs)]]
+            return _results(_spec, outs)
 
         def fake(*args, _spec=spec):
-            inputs, optional_inputs, flags, _, _ = _split(_spec, args)
-            sizes = _ops.bind_sizes(_spec, inputs, optional_inputs)
-            wanted = dict(zip(_spec.flags, flags))
+            inputs, optional_inputs, flags, fields, variant = _split(_spec, args)
+            sizes = _ops.bind_sizes(_spec, inputs, optional_inputs, variant)
             first = inputs[0]
             outs = []
-            for p in _spec.outputs:
-                shape = _ops.output_shape(p.dims, sizes) if p.flag is None or wanted[p.flag] else (0,)
+            for p, make in zip(_spec.outputs, _ops.produced(_spec, flags, fields)):
+                shape = _ops.output_shape(p.dims, sizes) if make and p.kind != "inout" else (0,)
                 outs.append(first.new_empty(shape if shape is not None else (1,), dtype=torch.float32))
-            return outs[0] if len(outs) == 1 else tuple(outs)
+            return _results(_spec, outs)
 
         lib.impl(name, impl, "CPU")
         lib.impl(name, impl, "CUDA")

@@ -3,8 +3,9 @@
 // Every seqmix function is bound from its function pointer alone (def_op below): each
 // `const Tensor &` parameter becomes an nb::ndarray (any framework that speaks DLPack or the
 // buffer protocol, CPU or CUDA, viewed in place: no copies), each `const std::optional<Tensor> &`
-// an ndarray or None, and the options struct its bound class. Names, output shapes and
-// allocation live in the Python table (seqmix/_ops.py); adding an op here is one def_op line.
+// an ndarray or None, an int64_t a Python int, and the options struct its bound class; a returned
+// struct (pararnn's ParaRnnInfo) its bound class. Names, output shapes and allocation live in the
+// Python table (seqmix/_table.py); adding an op here is one def_op line.
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/optional.h>
@@ -15,7 +16,10 @@
 
 #include "cuda_memory.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <new>
 #include <cstdint>
 #include <optional>
 #include <tuple>
@@ -139,12 +143,15 @@ template <> struct Convert<const std::optional<Tensor> &> {
         return v.view(h);
     }
 };
+template <> struct Convert<int64_t> {
+    static int64_t apply(View &, nb::handle h) { return nb::cast<int64_t>(h); }
+};
 
 // Binds `fn` as `name(*arrays_in_cxx_order, options)` (positional: the Python table names them);
 // the kernel runs without the GIL. Views live until after the call (their buffers are released
-// with the GIL held again).
-template <class... Params> void def_op(nb::module_ &m, const char *name, void (*fn)(Params...)) {
-    m.def(name, [fn, name](nb::args args) {
+// with the GIL held again); what the function returns (void, or a struct) is returned.
+template <class Result, class... Params> void def_op(nb::module_ &m, const char *name, Result (*fn)(Params...)) {
+    m.def(name, [fn, name](nb::args args) -> Result {
         constexpr size_t n = sizeof...(Params);
         if (args.size() != n) {
             throw nb::type_error(("seqmix._seqmix." + std::string(name) + " takes " + std::to_string(n) +
@@ -155,7 +162,7 @@ template <class... Params> void def_op(nb::module_ &m, const char *name, void (*
         std::tuple<std::decay_t<decltype(Convert<Params>::apply(views[0], args[0]))>...> cxx{
             Convert<Params>::apply(views[i++], args[j++])...};
         nb::gil_scoped_release unlocked;
-        std::apply(fn, cxx);
+        return std::apply(fn, cxx);
     });
 }
 
@@ -168,6 +175,16 @@ template <class Options> nb::class_<Options> def_options(nb::module_ &m, const c
             [](Options &o, uintptr_t s) { o.stream = reinterpret_cast<void *>(s); },
             "cudaStream_t as an integer; 0 = the default stream")
         .def_rw("variant", &Options::variant, "force a variant, e.g. 'x86-64-avx2/default'; '' = dispatch");
+}
+
+// long_conv with LongConvOptions' one tensor, kf_spectrum, as a trailing optional parameter: the
+// Python table's arrays are parameters, never options fields.
+void long_conv_with_spectrum(const Tensor &u, const Tensor &kf, const Tensor &y, const std::optional<Tensor> &Dskip,
+                             const std::optional<Tensor> &gate, const std::optional<Tensor> &kf_spectrum,
+                             const seqmix::LongConvOptions &options) {
+    seqmix::LongConvOptions with = options;
+    with.kf_spectrum = kf_spectrum;
+    seqmix::long_conv(u, kf, y, Dskip, gate, with);
 }
 
 // The measurement half of the binding-overhead benchmark (python/bench/overhead.py): the same
@@ -184,23 +201,33 @@ double cxx_gla_step_loop(const Array &q, const Array &k, const Array &v, const A
            static_cast<double>(iterations);
 }
 
-// An uninitialised float32 array of seqmix-owned CUDA memory (cuda_memory.h), as a nanobind
-// ndarray: Python sees an object with __dlpack__ / __dlpack_device__ that a framework imports.
-nb::ndarray<> empty_cuda(const std::vector<size_t> &shape, int device) {
+// An uninitialised float32 array of seqmix-owned memory (CUDA: cuda_memory.h; CPU: 64-byte aligned
+// host memory), for frameworks that lend no allocator (JAX). Returned as nanobind's array-API object,
+// not as a bare DLPack capsule: the binding's own import of an output (View) consumes one capsule and
+// the framework's from_dlpack another, and this object's __dlpack__ makes a fresh one each time (all
+// sharing `owner`); __dlpack_device__ tells the framework where the memory is.
+nb::ndarray<nb::array_api> empty_owned(const std::vector<size_t> &shape, bool cuda, int device) {
     size_t n = 1;
     for (size_t s : shape) n *= s;
-    void *ptr = seqmix_py::cuda_alloc(n * sizeof(float), device);
+    const size_t bytes = (std::max<size_t>(n * sizeof(float), 1) + 63) / 64 * 64;
+    void *ptr = cuda ? seqmix_py::cuda_alloc(bytes, device) : std::aligned_alloc(64, bytes);
+    if (!ptr) throw std::bad_alloc();
     struct Owned {
         void *ptr;
+        bool cuda;
         int device;
     };
-    nb::capsule owner(new Owned{ptr, device}, [](void *p) noexcept {
+    nb::capsule owner(new Owned{ptr, cuda, device}, [](void *p) noexcept {
         auto *o = static_cast<Owned *>(p);
-        seqmix_py::cuda_free(o->ptr, o->device);
+        if (o->cuda) {
+            seqmix_py::cuda_free(o->ptr, o->device);
+        } else {
+            std::free(o->ptr);
+        }
         delete o;
     });
-    return nb::ndarray<>(ptr, shape.size(), shape.data(), owner, nullptr, nb::dtype<float>(),
-                         nb::device::cuda::value, device);
+    return nb::ndarray<nb::array_api>(ptr, shape.size(), shape.data(), owner, nullptr, nb::dtype<float>(),
+                                      cuda ? nb::device::cuda::value : nb::device::cpu::value, device);
 }
 
 }  // namespace
@@ -231,6 +258,18 @@ NB_MODULE(_seqmix, m) {
     nb::enum_<seqmix::Activation>(m, "Activation")
         .value("identity", seqmix::Activation::identity)
         .value("silu", seqmix::Activation::silu);
+    nb::enum_<seqmix::MonarchAxis>(m, "MonarchAxis")
+        .value("channel", seqmix::MonarchAxis::channel)
+        .value("sequence", seqmix::MonarchAxis::sequence);
+    nb::enum_<seqmix::RnnCell>(m, "RnnCell").value("gru", seqmix::RnnCell::gru).value("lstm", seqmix::RnnCell::lstm);
+    nb::class_<seqmix::ParaRnnInfo>(m, "ParaRnnInfo", "what pararnn's solve did (seqmix::ParaRnnInfo)")
+        .def_ro("iterations", &seqmix::ParaRnnInfo::iterations, "kernel calls (1 for the sequential form)")
+        .def_ro("max_update", &seqmix::ParaRnnInfo::max_update, "max |d| of the last Newton iteration")
+        .def_ro("converged", &seqmix::ParaRnnInfo::converged, "max_update < tol (always for the sequential form)")
+        .def("__repr__", [](const seqmix::ParaRnnInfo &i) {
+            return "ParaRnnInfo(iterations=" + std::to_string(i.iterations) + ", max_update=" +
+                   std::to_string(i.max_update) + ", converged=" + (i.converged ? "True" : "False") + ")";
+        });
 
     // ---- options structs: one line per struct-specific field ----
     using namespace seqmix;
@@ -250,6 +289,15 @@ NB_MODULE(_seqmix, m) {
     def_options<CausalConv1dOptions>(m, "CausalConv1dOptions").def_rw("activation", &CausalConv1dOptions::activation);
     def_options<SelectiveScanOptions>(m, "SelectiveScanOptions")
         .def_rw("delta_softplus", &SelectiveScanOptions::delta_softplus);
+    def_options<CallOptions>(m, "CallOptions");
+    def_options<MonarchOptions>(m, "MonarchOptions").def_rw("axis", &MonarchOptions::axis);
+    def_options<LongConvOptions>(m, "LongConvOptions");  // kf_spectrum: long_conv_with_spectrum
+    def_options<LmuOptions>(m, "LmuOptions").def_rw("theta", &LmuOptions::theta);
+    def_options<RnnOptions>(m, "RnnOptions");
+    def_options<ParaRnnOptions>(m, "ParaRnnOptions")
+        .def_rw("cell", &ParaRnnOptions::cell)
+        .def_rw("max_iters", &ParaRnnOptions::max_iters)
+        .def_rw("tol", &ParaRnnOptions::tol);
 
     // ---- the ops: one line each (argument order = the C++ declaration's) ----
     def_op(m, "attention", &seqmix::attention);
@@ -282,6 +330,24 @@ NB_MODULE(_seqmix, m) {
     def_op(m, "selective_scan", &seqmix::selective_scan);
     def_op(m, "selective_scan_step", &seqmix::selective_scan_step);
     def_op(m, "token_mix", &seqmix::token_mix);
+    def_op(m, "gla_inter", &seqmix::gla_inter);
+    def_op(m, "monarch", &seqmix::monarch);
+    def_op(m, "long_conv", &long_conv_with_spectrum);
+    def_op(m, "long_conv_filter", &seqmix::long_conv_filter);
+    def_op(m, "lmu", &seqmix::lmu);
+    def_op(m, "lmu_step", &seqmix::lmu_step);
+    def_op(m, "lstm", &seqmix::lstm);
+    def_op(m, "lstm_step", &seqmix::lstm_step);
+    def_op(m, "gru", &seqmix::gru);
+    def_op(m, "gru_step", &seqmix::gru_step);
+    def_op(m, "pararnn", &seqmix::pararnn);
+    m.def(
+        "long_conv_fft_length",
+        [](int64_t B, int64_t D, int64_t T, int64_t L, bool cuda, int index, const std::string &variant) {
+            const seqmix::Device device = cuda ? seqmix::Device::cuda(index) : seqmix::Device::cpu();
+            return seqmix::long_conv_fft_length(B, D, T, L, device, variant);
+        },
+        nb::arg("B"), nb::arg("D"), nb::arg("T"), nb::arg("L"), nb::arg("cuda"), nb::arg("index"), nb::arg("variant"));
 
     // ---- introspection ----
     m.def("last_variant", &seqmix::last_variant, "the variant the last call on this thread ran");
@@ -303,6 +369,7 @@ NB_MODULE(_seqmix, m) {
         return out;
     });
     m.def("_cxx_gla_step_loop", &cxx_gla_step_loop);
-    m.def("_empty_cuda", &empty_cuda, "seqmix-owned CUDA float32 memory, exported by DLPack");
+    m.def("_empty", &empty_owned, nb::arg("shape"), nb::arg("cuda"), nb::arg("device"),
+          "seqmix-owned float32 memory (CPU or CUDA), exported by DLPack");
     m.def("_cuda_synchronize", &seqmix_py::cuda_synchronize, nb::call_guard<nb::gil_scoped_release>());
 }

@@ -6,6 +6,7 @@ case(name, shape, rng) -> (args, kwargs, expected): seqmix.<name>(*args, **kwarg
 import numpy as np
 
 import references as ref
+import seqmix
 
 # Awkward shapes: T = 1, T not a multiple of the chunk (64) and odd head dims.
 SHAPES = {
@@ -181,6 +182,83 @@ def _token_mix(s, rng):
     return [x, W], dict(bias=bias, causal=causal), (ref.token_mix(x, W, bias, causal=causal),)
 
 
+def _gla_inter(s, rng):
+    B, T, H, K, V = s["B"], s["T"], s["H"], s["K"], s["V"]
+    q, g = normal(rng, B, T, H, K), log_gate(rng, B, T, H, K)
+    state, o = normal(rng, B, H, K, V) * 0.5, normal(rng, B, T, H, V)
+    return [q, g, state, o], {}, (ref.gla_inter(q, g, state, o),)
+
+
+def _monarch(s, rng, axis=None):
+    B, T, C = s["B"], s["T"], s["K"] + 3  # C not a square
+    axis = axis or ("sequence" if T % 2 == 0 else "channel")
+    n = C if axis == "channel" else T
+    m = int(np.ceil(np.sqrt(n)))
+    x, L, R = normal(rng, B, T, C), f32(normal(rng, m, m, m) / np.sqrt(m)), f32(normal(rng, m, m, m) / np.sqrt(m))
+    return [x, L, R], dict(axis=axis), (ref.monarch(x, L, R, axis),)
+
+
+def _long_conv(s, rng):
+    B, D, T = s["B"], s["H"] * 2 + 1, s["T"]
+    L = (T + 1) // 2
+    u, kf, gate = normal(rng, B, D, T), f32(normal(rng, D, L) / np.sqrt(L)), normal(rng, B, D, T)
+    Dskip = normal(rng, D)
+    return [u, kf], dict(Dskip=Dskip, gate=gate), (ref.long_conv(u, kf, Dskip, gate),)
+
+
+def long_conv_fft_shape(s):
+    """A shape that dispatches to an FFT variant of long_conv (L > 96 on the CPU targets)."""
+    return s["B"], s["H"] * 2 + 1, s["T"] + 100, 97
+
+
+def _long_conv_filter(s, rng):
+    B, D, T, L = long_conv_fft_shape(s)
+    kf = normal(rng, D, L)
+    n = seqmix.long_conv_fft_length(B, D, T, L)
+    return [kf, B, T], {}, (ref.long_conv_spectrum(kf, n),)
+
+
+def _lmu(s, rng, step=False):
+    B, T, C, d = s["B"], s["T"], s["H"] + 1, 5
+    theta = T + 3.5
+    state = normal(rng, B, C, d) * 0.5
+    if step:
+        u = normal(rng, B, C)
+        _, new_state = ref.lmu(u[:, None], d, theta, initial_state=state)
+        return [u, state], dict(theta=theta), (new_state,)
+    u = normal(rng, B, T, C)
+    m, final = ref.lmu(u, d, theta, initial_state=state)
+    return [u], dict(initial_state=state, output_final_state=True, theta=theta), (m, final)
+
+
+def _rnn_inputs(s, rng, cell, lead, diagonal=False):
+    H, Hd = s["H"], s["V"] + 1
+    ng = 4 if cell == "lstm" else 3
+    G = normal(rng, *lead, H, ng * Hd)
+    R = f32(normal(rng, H, Hd, ng) * 0.5) if diagonal else f32(normal(rng, H, Hd, ng * Hd) / np.sqrt(Hd))
+    bias, h, c = f32(normal(rng, H, ng * Hd) * 0.1), normal(rng, s["B"], H, Hd), normal(rng, s["B"], H, Hd)
+    return G, R, bias, h, c
+
+
+def _rnn(cell, s, rng, step=False, pararnn=False):
+    """lstm, gru (dense R) and their steps; pararnn=True: ParaRNN's diagonal Rd and its cell option."""
+    B, T = s["B"], s["T"]
+    G, R, bias, h, c = _rnn_inputs(s, rng, cell, (B,) if step else (B, T), diagonal=pararnn)
+    lstm = cell == "lstm"
+    if step:
+        _, h1, c1 = ref.rnn(cell, G[:, None], R, bias, h, c if lstm else None)
+        return ([G, R, h, c], dict(bias=bias), (h1, c1)) if lstm else ([G, R, h], dict(bias=bias), (h1,))
+    y, hT, cT = ref.rnn(cell, G, R, bias, h, c if lstm else None, diagonal=pararnn)
+    kw = dict(bias=bias, initial_h=h, output_final_state=True, **(dict(cell=cell) if pararnn else {}))
+    if lstm:
+        return [G, R], dict(kw, initial_c=c), (y, hT, cT)
+    return [G, R], kw, (y, hT)
+
+
+def _pararnn(s, rng, cell=None):
+    return _rnn(cell or ("lstm" if s["T"] % 2 else "gru"), s, rng, pararnn=True)
+
+
 LINEAR = ["gla", "linear_attn", "retention", "simple_gla", "delta_rule", "gated_delta_rule", "kda", "gated_delta_rule2"]
 CASES = {name: (lambda s, rng, n=name: _linear(n, s, rng)) for name in LINEAR}
 CASES.update({name + "_step": (lambda s, rng, n=name: _linear(n, s, rng, step=True)) for name in LINEAR})
@@ -199,4 +277,15 @@ CASES.update(
     causal_conv1d_step=lambda s, rng: _conv(s, rng, step=True),
     selective_scan=_scan,
     selective_scan_step=lambda s, rng: _scan(s, rng, step=True),
+    gla_inter=_gla_inter,
+    monarch=_monarch,
+    long_conv=_long_conv,
+    long_conv_filter=_long_conv_filter,
+    lmu=_lmu,
+    lmu_step=lambda s, rng: _lmu(s, rng, step=True),
+    lstm=lambda s, rng: _rnn("lstm", s, rng),
+    lstm_step=lambda s, rng: _rnn("lstm", s, rng, step=True),
+    gru=lambda s, rng: _rnn("gru", s, rng),
+    gru_step=lambda s, rng: _rnn("gru", s, rng, step=True),
+    pararnn=_pararnn,
 )

@@ -215,3 +215,149 @@ def token_mix(x, W, bias=None, causal=False):
     if bias is not None:
         y = y + np.asarray(bias, np.float64)[None, :, None]
     return y
+
+
+# ---- GLA's inter-chunk term (LASP-2): what a state entering the sequence adds to o ----
+def gla_inter(q, g, state, o, scale=None):
+    q, g, state, o = _f64(q, g, state, o)
+    B, T, H, K = q.shape
+    scale = 1 / np.sqrt(K) if scale is None else scale
+    out = o.copy()
+    G = np.zeros((B, H, g.shape[3]))
+    for t in range(T):
+        G = G + g[:, t]
+        out[:, t] += scale * np.einsum("bhk,bhkv->bhv", q[:, t] * np.exp(G), state)
+    return out
+
+
+# ---- convolutions and structured matrices ----
+def monarch_matrix(L, R, n):
+    """MIXERS.md's dense form: M = P L P R (block-diagonal L, R of m m x m blocks, P the [m,m]
+    transpose permutation), cut to n x n (x padded with zeros to m*m, y its first n entries)."""
+    L, R = _f64(L, R)
+    m = L.shape[0]
+    Lb, Rb = np.zeros((m * m, m * m)), np.zeros((m * m, m * m))
+    for b in range(m):
+        Lb[b * m : (b + 1) * m, b * m : (b + 1) * m] = L[b]
+        Rb[b * m : (b + 1) * m, b * m : (b + 1) * m] = R[b]
+    P = np.zeros((m * m, m * m))
+    for k in range(m):
+        for i in range(m):
+            P[i * m + k, k * m + i] = 1
+    return (P @ Lb @ P @ Rb)[:n, :n]
+
+
+def monarch(x, L, R, axis="channel"):
+    (x,) = _f64(x)
+    if axis == "channel":
+        return np.einsum("cs,bts->btc", monarch_matrix(L, R, x.shape[2]), x)
+    return np.einsum("ts,bsc->btc", monarch_matrix(L, R, x.shape[1]), x)
+
+
+def long_conv(u, kf, Dskip=None, gate=None):
+    u, kf, Dskip, gate = _f64(u, kf, Dskip, gate)
+    B, D, T = u.shape
+    L = kf.shape[1]
+    y = np.zeros_like(u)
+    for t in range(T):
+        for s in range(min(t, L - 1) + 1):
+            y[:, :, t] += kf[:, s] * u[:, :, t - s]
+    if Dskip is not None:
+        y += Dskip[:, None] * u
+    if gate is not None:
+        y *= gate
+    return y
+
+
+def long_conv_spectrum(kf, n):
+    """kf [D,L] zero-padded to n, its DFT's first n/2+1 bins as [n/2+1, 2 (real, imaginary), D]."""
+    (kf,) = _f64(kf)
+    f = np.arange(n // 2 + 1)[:, None]
+    s = np.arange(kf.shape[1])[None, :]
+    w = np.exp(-2j * np.pi * f * s / n)  # [F, L]
+    X = w @ kf.T  # [F, D]
+    return np.stack([X.real, X.imag], axis=1)
+
+
+def _expm(A):
+    """exp(A) in float64: scaling and squaring of a Taylor series."""
+    k = max(0, int(np.ceil(np.log2(max(np.abs(A).sum(1).max(), 1e-300)))) + 1)
+    As = A / 2.0**k
+    E, term = np.eye(len(A)), np.eye(len(A))
+    for i in range(1, 30):
+        term = term @ As / i
+        E = E + term
+    for _ in range(k):
+        E = E @ E
+    return E
+
+
+def lmu_system(d, theta):
+    """MIXERS.md's Legendre system (A, B), discretised by zero-order hold with dt = 1."""
+    i = np.arange(d)[:, None]
+    j = np.arange(d)[None, :]
+    A = (2 * i + 1) / theta * np.where(i < j, -1.0, (-1.0) ** (i - j + 1))
+    Bv = (2 * np.arange(d) + 1) / theta * (-1.0) ** np.arange(d)
+    Abar = _expm(A)
+    Bbar = np.linalg.solve(A, (Abar - np.eye(d)) @ Bv)
+    return Abar, Bbar
+
+
+def lmu(u, d, theta, initial_state=None):
+    u, initial_state = _f64(u, initial_state)
+    B, T, C = u.shape
+    Abar, Bbar = lmu_system(d, theta)
+    m = np.zeros((B, C, d)) if initial_state is None else initial_state.copy()
+    out = np.zeros((B, T, C, d))
+    for t in range(T):
+        m = np.einsum("ij,bcj->bci", Abar, m) + u[:, t, :, None] * Bbar
+        out[:, t] = m
+    return out, m
+
+
+# ---- nonlinear RNNs: h, c [B,H,Hd]; R [H,Hd,ng*Hd] dense or Rd [H,Hd,ng] diagonal ----
+def _sig(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _recurrent(h, R, diagonal):
+    """h R per head: dense R [H,Hd,ng*Hd] -> [B,H,ng*Hd]; diagonal Rd [H,Hd,ng] (ParaRNN): gate g
+    of unit j is Rd[h,j,g] h[j], laid out as the dense one's (g*Hd + j)."""
+    if not diagonal:
+        return np.einsum("bhj,hjn->bhn", h, R)
+    return np.einsum("bhj,hjg->bhgj", h, R).reshape(h.shape[0], h.shape[1], -1)
+
+
+def lstm_cell(Gt, R, h, c, bias, diagonal=False):
+    Hd = h.shape[2]
+    a = Gt + _recurrent(h, R, diagonal) + bias
+    i, f, z, o = (a[..., g * Hd : (g + 1) * Hd] for g in range(4))
+    c = _sig(f) * c + _sig(i) * np.tanh(z)
+    return _sig(o) * np.tanh(c), c
+
+
+def gru_cell(Gt, R, h, bias, diagonal=False):
+    Hd = h.shape[2]
+    hr = _recurrent(h, R, diagonal) + bias
+    r = _sig(Gt[..., :Hd] + hr[..., :Hd])
+    u = _sig(Gt[..., Hd : 2 * Hd] + hr[..., Hd : 2 * Hd])
+    n = np.tanh(Gt[..., 2 * Hd :] + r * hr[..., 2 * Hd :])
+    return (1 - u) * n + u * h
+
+
+def rnn(cell, G, R, bias=None, initial_h=None, initial_c=None, diagonal=False):
+    """The sequential cell over T: y [B,T,H,Hd], final h, c. cell 'lstm' | 'gru'; diagonal: ParaRNN's Rd."""
+    G, R, bias, initial_h, initial_c = _f64(G, R, bias, initial_h, initial_c)
+    B, T, H, _ = G.shape
+    Hd = R.shape[1]
+    h = np.zeros((B, H, Hd)) if initial_h is None else initial_h.copy()
+    c = np.zeros((B, H, Hd)) if initial_c is None else initial_c.copy()
+    bias = 0 if bias is None else bias
+    y = np.zeros((B, T, H, Hd))
+    for t in range(T):
+        if cell == "lstm":
+            h, c = lstm_cell(G[:, t], R, h, c, bias, diagonal)
+        else:
+            h = gru_cell(G[:, t], R, h, bias, diagonal)
+        y[:, t] = h
+    return y, h, c

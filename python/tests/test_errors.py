@@ -34,8 +34,8 @@ def _wrong_rank(args):
 
 def _mismatched_shape(args):
     # One more row in the second input's first dimension (batch, or the channels of a weight).
-    if len(args) < 2:
-        pytest.skip("one input: no second shape to mismatch")
+    if len(args) < 2 or not isinstance(args[1], np.ndarray):
+        pytest.skip("one input array: no second shape to mismatch (test_bad_shape_new_ops)")
     args[1] = np.ascontiguousarray(np.concatenate([args[1], args[1][:1]], axis=0))
     return r"seqmix::{name}: .* has shape"
 
@@ -68,8 +68,12 @@ def test_bad_input(name, breaks):
 @pytest.mark.parametrize("name", OPS)
 def test_output_overlapping_input(name):
     args, kwargs, expected = case(name)
+    if any(p.kind == "inout" for p in seqmix._ops.SPECS[name].outputs):
+        pytest.skip("updated in place: no out= (test_bad_shape_new_ops)")
     out = tuple(np.zeros(e.shape, np.float32) for e in expected)
-    first_out_like_input = next((a for a in args if a.shape == expected[0].shape and a.dtype == np.float32), None)
+    first_out_like_input = next(
+        (a for a in args if isinstance(a, np.ndarray) and a.shape == expected[0].shape and a.dtype == np.float32), None
+    )
     if first_out_like_input is None:
         pytest.skip("no input of the output's shape")
     with pytest.raises(seqmix.Error, match="overlap"):
