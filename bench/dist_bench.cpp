@@ -133,7 +133,7 @@ std::vector<double> gather(seqmix::dist::Communicator &comm, double x) {
 }  // namespace
 
 int main(int argc, char **argv) {
-    std::string device = "cuda", t_list = "65536,262144,1048576", variant;
+    std::string device = "cuda", t_list = "65536,262144,1048576", variant, inter_variants;
     int64_t B = 1, H = 16, K = 64, V = 64;
     int warmup = 1, repeats = 5;
     bool single = true;
@@ -146,7 +146,10 @@ int main(int argc, char **argv) {
         ("warmup", po::value(&warmup)->default_value(warmup), "untimed runs per measurement")
         ("repeats", po::value(&repeats)->default_value(repeats), "timed runs per measurement (median)")
         ("single", po::value(&single)->default_value(single), "also time one rank on the whole sequence (rank 0)")
-        ("variant", po::value(&variant)->default_value(variant), "force a kernel variant (options.variant)");
+        ("variant", po::value(&variant)->default_value(variant), "force a kernel variant (options.variant)")
+        ("inter-variants", po::value(&inter_variants)->default_value(inter_variants),
+         "also time gla_inter alone on rank 0's slice with each of these variants (comma-separated, e.g. "
+         "cuda-sm90/default,cuda-sm90/rt)");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -256,6 +259,26 @@ int main(int argc, char **argv) {
                 for (int j = 0; j < N; ++j) share = std::max(share, all_comm[j] / all_phased[j]);
                 row["communication_share"] = share;
                 if (row.contains("one_rank")) row["speedup"] = row["one_rank"]["gla_s"].get<double>() / slowest;
+                // gla_inter alone on this slice, per variant (candidates for the output phase).
+                if (!inter_variants.empty()) {
+                    if (r == 0) {
+                        std::stringstream list(inter_variants);
+                        for (std::string name; std::getline(list, name, ',');) {
+                            seqmix::GlaOptions io = gopt;
+                            io.variant = name;
+                            std::vector<double> t;
+                            for (int i = 0; i < warmup + repeats; ++i) {
+                                sync(dev);
+                                const double t0 = now();
+                                seqmix::gla_inter(p.tq, p.tg, p.tht, p.to, io);
+                                sync(dev);
+                                if (i >= warmup) t.push_back(now() - t0);
+                            }
+                            row["gla_inter_s"][name] = median(t);
+                        }
+                    }
+                    comm->barrier();
+                }
             }
             if (r == 0) std::cerr << row.dump() << "\n";
             rows.push_back(row);

@@ -221,10 +221,13 @@ TEST_P(GpuSchedule, GlaState) {
     expect_close("gla_decay", values(dec2), decay, kTol);
 }
 
-// gla_inter: o from zero (float64) + gla_inter(S0) == gla from S0, T = 150 (a partial chunk).
-TEST_P(GpuSchedule, GlaInter) {
-    if (bucket_missing("gla_inter", GetParam())) GTEST_SKIP() << "gla_inter has no file for " << GetParam();
-    const int B = 2, T = 150, H = 2, K = 64, V = 32;
+// gla_inter: o from zero (float64) + gla_inter(S0) == gla from S0, T = 150 (a partial chunk) and
+// T = 1 (a slice far shorter than the tiles).
+class GpuScheduleGlaInter : public ::testing::TestWithParam<std::tuple<std::string, int>> {};
+TEST_P(GpuScheduleGlaInter, FromZeroPlusInter) {
+    const auto &[dir, T] = GetParam();
+    if (bucket_missing("gla_inter", dir)) GTEST_SKIP() << "gla_inter has no file for " << dir;
+    const int B = 2, H = 2, K = 64, V = 32;
     std::mt19937_64 rng(11);
     auto q = random_values(B * T * H * K, rng, -1, 1), k = random_values(B * T * H * K, rng, -1, 1);
     auto v = random_values(B * T * H * V, rng, -1, 1), g = random_values(B * T * H * K, rng, -0.5, 0);
@@ -233,7 +236,7 @@ TEST_P(GpuSchedule, GlaInter) {
     auto ref = seqmix::ref::gla_ref(q, k, v, g, s0, B, T, H, K, V, 0.125);
     auto bq = tensor({B, T, H, K}, q), bg = tensor({B, T, H, K}, g), bs = tensor({B, H, K, V}, s0);
     auto o = tensor({B, T, H, V}, zero.o);
-    ASSERT_EQ(jit("gla_inter", GetParam())(bq, bg, bs, o, 0.125f, o), 0);
+    ASSERT_EQ(jit("gla_inter", dir)(bq, bg, bs, o, 0.125f, o), 0);
     expect_close("o", values(o), ref.o, kTol);
 }
 
@@ -443,6 +446,14 @@ TEST_P(GpuScheduleDecode, DecodeAttention) {
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuSchedule, ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@tiled", "cuda-sm90@d64", "cuda-sm90@anderson2021"),
                          [](const auto &info) {
                              std::string name = info.param.substr(5);
+                             for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
+                             return name;
+                         });
+INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleGlaInter,
+                         ::testing::Combine(::testing::Values("cuda-sm90", "cuda-sm80"),
+                                            ::testing::Values(150, 1)),
+                         [](const auto &info) {
+                             std::string name = std::get<0>(info.param).substr(5) + "_T" + std::to_string(std::get<1>(info.param));
                              for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
                              return name;
                          });
