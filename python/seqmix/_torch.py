@@ -10,6 +10,8 @@ result. A struct the C++ op returns (pararnn's ParaRnnInfo) is not a result eith
 not know its values): eager torch calls, which do not go through the custom op, return it;
 where torch.compile traces the call, seqmix.<op> returns None in its place.
 """
+import string
+
 from . import _ops
 
 _state = {"registered": None, "lib": None}
@@ -22,16 +24,16 @@ def _field_schema(spec, field, default):
     return f"{_SCHEMA_TYPES[type(default)]} {field}"
 
 
-def _param_schema(p, alias):
+def _param_schema(p, i):
     if p.type != "Tensor":
         return f"int{'?' if p.kind == 'opt' else ''} {p.name}"
-    if p.kind == "inout":
-        return f"Tensor({alias}!) {p.name}"
+    if p.kind == "inout":  # alias sets are letters: one per mutated argument
+        return f"Tensor({string.ascii_lowercase[i]}!) {p.name}"
     return f"Tensor{'?' if p.kind == 'opt' else ''} {p.name}"
 
 
 def schema(spec):
-    params = [_param_schema(p, "abcdefgh"[i]) for i, p in enumerate(spec.inputs + spec.optional_inputs)]
+    params = [_param_schema(p, i) for i, p in enumerate(spec.inputs + spec.optional_inputs)]
     params += [f"bool {f}" for f in spec.flags]
     params += [_field_schema(spec, f, d) for f, d in zip(spec.fields, spec.field_defaults)]
     params += ["str variant"]
