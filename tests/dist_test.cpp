@@ -113,6 +113,15 @@ std::vector<int64_t> lengths(Layout l, int n) {
     return len;
 }
 
+// This rank's slice of a sequence cut as `layout` says: slice j is [t0[j], t0[j] + len[j]).
+struct Slicing {
+    int n, r;
+    std::vector<int64_t> len, t0;
+    Slicing(const Communicator &comm, Layout layout) : n(comm.size()), r(comm.rank()), len(lengths(layout, n)), t0(n + 1, 0) {
+        std::partial_sum(len.begin(), len.end(), t0.begin() + 1);
+    }
+};
+
 // The LASP-2 mixers: GLA (a decay per key channel) and the scalar-decay family (one per head).
 enum class Mixer { gla, linear_attn, retention, simple_gla };
 const char *to_string(Mixer m) {
@@ -187,10 +196,9 @@ TEST_P(DistGla, EqualsOneProcess) {
     const DistCase &c = GetParam();
     if (const std::string why = skip_for(c.backend); !why.empty()) GTEST_SKIP() << why;
     Communicator &comm = *comm_for(c.backend);
-    const int n = comm.size(), r = comm.rank();
-    const std::vector<int64_t> len = lengths(c.layout, n);
-    std::vector<int64_t> t0(n + 1, 0);
-    std::partial_sum(len.begin(), len.end(), t0.begin() + 1);
+    const Slicing sl(comm, c.layout);
+    const int n = sl.n, r = sl.r;
+    const std::vector<int64_t> &len = sl.len, &t0 = sl.t0;
     const int64_t B = 2, T = t0[n], H = 2, K = 64, V = 48, Tr = len[r];
     const int64_t G = c.mixer == Mixer::gla ? K : 1;  // gates per (token, head)
 
@@ -290,17 +298,6 @@ std::vector<SliceCase> slice_cases() {
     return cs;
 }
 
-// Rows of unit length (the delta rule's keys without qk_l2norm; RWKV-7's kappa).
-std::vector<float> unit_rows(Rng &rng, int64_t rows, int64_t n) {
-    std::vector<float> x = rng.normal(rows * n);
-    for (int64_t r = 0; r < rows; ++r) {
-        double ss = 0;
-        for (int64_t i = 0; i < n; ++i) ss += double(x[r * n + i]) * x[r * n + i];
-        for (int64_t i = 0; i < n; ++i) x[r * n + i] = float(x[r * n + i] / std::sqrt(ss));
-    }
-    return x;
-}
-
 struct SliceProblem {
     int64_t K, V;                  // the state [B,H,K,V] (SSD: [B,H,P,N])
     std::vector<Input> in;         // in the API's order
@@ -386,10 +383,9 @@ TEST_P(DistSlices, EqualsOneProcess) {
     const SliceCase &c = GetParam();
     if (const std::string why = skip_for(c.backend); !why.empty()) GTEST_SKIP() << why;
     Communicator &comm = *comm_for(c.backend);
-    const int n = comm.size(), r = comm.rank();
-    const std::vector<int64_t> len = lengths(c.layout, n);
-    std::vector<int64_t> t0(n + 1, 0);
-    std::partial_sum(len.begin(), len.end(), t0.begin() + 1);
+    const Slicing sl(comm, c.layout);
+    const int n = sl.n, r = sl.r;
+    const std::vector<int64_t> &len = sl.len, &t0 = sl.t0;
     const int64_t B = 2, T = t0[n], H = 2, Tr = len[r];
     Rng rng(seed_of("dist_" + slice_name({c, 0}) + std::to_string(n)));
     const SliceProblem p = slice_problem(c, rng, B, T, H);
@@ -468,10 +464,9 @@ TEST_P(DistAttention, EqualsOneProcess) {
     const AttnCase &c = GetParam();
     if (const std::string why = skip_for(c.backend); !why.empty()) GTEST_SKIP() << why;
     Communicator &comm = *comm_for(c.backend);
-    const int n = comm.size(), r = comm.rank();
-    const std::vector<int64_t> len = lengths(c.layout, n);
-    std::vector<int64_t> t0(n + 1, 0);
-    std::partial_sum(len.begin(), len.end(), t0.begin() + 1);
+    const Slicing sl(comm, c.layout);
+    const int n = sl.n, r = sl.r;
+    const std::vector<int64_t> &len = sl.len, &t0 = sl.t0;
     const int64_t B = 2, T = t0[n], H = 4, Hkv = 2, K = 64, V = 32, Tr = len[r];
     Rng rng(seed_of(std::string("dist_attn_") + attn_name({c, 0}) + std::to_string(n)));
     const std::vector<float> q = rng.normal(B * T * H * K), k = rng.normal(B * T * Hkv * K), v = rng.normal(B * T * Hkv * V);

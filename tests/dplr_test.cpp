@@ -97,16 +97,6 @@ struct Named {
     std::vector<float> values;
 };
 
-std::vector<float> unit_rows(Rng &rng, int64_t rows, int64_t n) {
-    std::vector<float> x = rng.normal(rows * n);
-    for (int64_t r = 0; r < rows; r++) {
-        double ss = 0;
-        for (int64_t i = 0; i < n; i++) ss += double(x[r * n + i]) * x[r * n + i];
-        for (int64_t i = 0; i < n; i++) x[r * n + i] = float(x[r * n + i] / std::sqrt(ss));
-    }
-    return x;
-}
-
 // The inputs of a case in the API's order, drawn once from the case's seed.
 struct DplrInputs {
     std::vector<Named> in;

@@ -22,6 +22,16 @@ std::vector<float> Rng::uniform(int64_t n, double lo, double hi) {
     return out;
 }
 
+std::vector<float> unit_rows(Rng &rng, int64_t rows, int64_t n) {
+    std::vector<float> x = rng.normal(rows * n);
+    for (int64_t r = 0; r < rows; r++) {
+        double ss = 0;
+        for (int64_t i = 0; i < n; i++) ss += double(x[r * n + i]) * x[r * n + i];
+        for (int64_t i = 0; i < n; i++) x[r * n + i] = float(x[r * n + i] / std::sqrt(ss));
+    }
+    return x;
+}
+
 double logsigmoid(double x) {
     // log(1 / (1 + exp(-x))) = -log1p(exp(-x)) for x >= 0, x - log1p(exp(x)) for x < 0
     return x >= 0 ? -std::log1p(std::exp(-x)) : x - std::log1p(std::exp(x));

@@ -33,6 +33,9 @@ enum class Gates {
 const char *to_string(Gates gates);
 std::vector<float> gates(Rng &rng, int64_t n, Gates kind, double tau = 1.0);
 
+// `rows` rows of n values, each normalised to unit length (delta-rule keys, RWKV-7's kappa).
+std::vector<float> unit_rows(Rng &rng, int64_t rows, int64_t n);
+
 // log(sigmoid(x)), computed without overflow for large |x|.
 double logsigmoid(double x);
 
