@@ -1,5 +1,5 @@
-"""Arrays that speak only DLPack (dlpack_only.py: JAX's path) and JAX itself where installed (the GPU
-host): ops vs the float64 references, outputs returned in the caller's framework."""
+"""Arrays that speak only DLPack (dlpack_only.py: JAX's path), and JAX and CuPy themselves where
+installed (the GPU host): ops vs the float64 references, outputs returned in the caller's framework."""
 import numpy as np
 import pytest
 
@@ -51,6 +51,25 @@ def test_jax(name):
         for i, (a, e) in enumerate(zip(got, expected)):
             assert isinstance(a, jax.Array) and a.devices() == {dev}
             assert_close(np.asarray(a), e, f"{name}[{i}] jax {device}")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_cupy(name):
+    """CuPy arrays on the GPU: outputs allocated as CuPy arrays on that device, the work on CuPy's
+    current stream (a side stream here: reading the outputs on it needs no synchronisation)."""
+    cupy = pytest.importorskip("cupy")
+    if not seqmix.cuda_available():
+        pytest.skip("seqmix built without CUDA or no GPU")
+    args, kwargs, expected = CASES[name](SHAPES["T37_odd"], np.random.default_rng(11))
+    side = cupy.cuda.Stream(non_blocking=True)
+    with side:
+        put = lambda x: cupy.asarray(x) if isinstance(x, np.ndarray) else x  # noqa: E731
+        got = results(getattr(seqmix, name)(*[put(a) for a in args], **{k: put(v) for k, v in kwargs.items()}))
+        copies = [a * 1.0 for a in got]  # on `side`, after the kernel
+    side.synchronize()
+    for i, (a, c, e) in enumerate(zip(got, copies, expected)):
+        assert isinstance(a, cupy.ndarray) and a.device.id == 0
+        assert_close(cupy.asnumpy(c), e, f"{name}[{i}] cupy")
 
 
 def test_seqmix_owned_memory():
