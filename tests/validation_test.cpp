@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -84,6 +85,21 @@ struct GlaArgs {
         return error_of([this] { call(); });
     }
 };
+
+// Per-chunk states past Halide's int32 strides (B*H*(T/chunk + 1)*K*V >= 2^31: 8 GB of states for
+// 0.5 GB of q here) are a clear error before any kernel runs, not an abort inside Halide's runtime.
+// The tensors are never read: distinct, far-apart addresses stand in for the data.
+TEST(GlaValidation, PerChunkStatesBeyondInt32AreAnError) {
+    const int64_t B = 1, T = 65536, H = 1, K = 2048, V = 2048;
+    auto at = [](int i, std::vector<int64_t> shape) {
+        return Tensor::contiguous(reinterpret_cast<float *>(uintptr_t(1) << 40 | uintptr_t(i) << 34), std::move(shape));
+    };
+    const std::string msg = error_of([&] {
+        seqmix::gla(at(0, {B, T, H, K}), at(1, {B, T, H, K}), at(2, {B, T, H, V}), at(3, {B, T, H, K}), at(4, {B, T, H, V}));
+    });
+    EXPECT_THAT(msg, ::testing::HasSubstr("seqmix::gla: variant "));
+    EXPECT_THAT(msg, ::testing::HasSubstr("more than the 2^31 - 1 elements a Halide buffer can index"));
+}
 
 TEST(GlaValidation, ValidArgumentsRun) {
     GlaArgs a;

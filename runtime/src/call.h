@@ -10,6 +10,11 @@
 
 namespace seqmix::detail {
 
+// The chunked recurrences keep one state per chunk, B*H*(ceil(T/chunk) + 1)*K*V floats (P*N for
+// SSD), in a Halide buffer whose strides are int32: past 2^31 elements Halide's runtime aborts the
+// process. Error (naming fn, the variant and the limit) before the kernel runs instead.
+void check_chunk_states(const char *fn, const VariantEntry &e, const std::map<std::string, int64_t> &dims);
+
 class Call {
 public:
     Call(const char *fn, const Checker &checked, const CallOptions &options) : checked_(checked), forced_(options.variant) {
@@ -22,6 +27,7 @@ public:
     template<typename F, typename... Args>
     void run(const char *mixer, Args... args) {
         const VariantEntry &e = select_variant(ctx.fn, mixer, checked_.device(), checked_.dims(), forced_);
+        check_chunk_states(ctx.fn, e, checked_.dims());
         int status = entry_point<F>(e)(&ctx, args...);
         set_last_variant(e);
         check_status(status, ctx, e.symbol);

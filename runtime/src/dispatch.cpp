@@ -1,6 +1,8 @@
 #include "dispatch.h"
 
 #include <cstring>
+#include <limits>
+#include <map>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -89,6 +91,28 @@ const VariantEntry &select_variant(const char *fn, const char *mixer, const Devi
 }
 
 void set_last_variant(const VariantEntry &e) { last = name_of(e); }
+
+void check_chunk_states(const char *fn, const VariantEntry &e, const std::map<std::string, int64_t> &dims) {
+    // gla_inter's chunks hold cumulative gates ([B,T,H,K] in all), not states.
+    if (e.chunk <= 0 || std::strcmp(e.mixer, "gla_inter") == 0) return;
+    auto dim = [&](const char *name) {
+        const auto it = dims.find(name);
+        return it == dims.end() ? int64_t(0) : it->second;
+    };
+    const int64_t B = dim("B"), T = dim("T"), H = dim("H");
+    const int64_t X = dims.count("K") ? dim("K") : dim("P"), Y = dims.count("V") ? dim("V") : dim("N");
+    if (!B || !T || !H || !X || !Y) return;
+    const int64_t chunks = (T + e.chunk - 1) / e.chunk + 1;
+    // In double: the product itself may overflow int64 for absurd shapes.
+    const double elements = double(B) * double(H) * double(chunks) * double(X) * double(Y);
+    if (elements > double(std::numeric_limits<int32_t>::max())) {
+        throw Error(fmt::format("{}: variant {}/{} keeps one state per chunk of {} tokens: B*H*(T/{} + 1)*{}*{} = {:.0f} "
+                                "floats, more than the 2^31 - 1 elements a Halide buffer can index; split the batch, "
+                                "or the sequence (two calls with the state carried, or seqmix::dist)",
+                                fn, e.target, e.bucket, e.chunk, e.chunk, dims.count("K") ? "K" : "P",
+                                dims.count("V") ? "V" : "N", elements));
+    }
+}
 
 }  // namespace seqmix::detail
 

@@ -113,6 +113,7 @@ struct VariantEntry {
     const char *bucket;     // "default" or the bucket's name
     const char *condition;  // the bucket's `when` condition, "" for default
     bool dispatched;        // false for an `explicit` variant: run only when options.variant names it
+    int chunk;              // its schedule's `chunk` param (0: none), for the int32 check of Call::run
     const char *symbol;     // AOT entry point
     AnyFn fn;
 };
