@@ -52,18 +52,21 @@ def strided(x):
     return view
 
 
+def call_with_outputs(name, args, kwargs, outs):
+    """Calls op `name` with out=outs, or, for an op that updates an input in place (gla_inter's o),
+    without out=: the outputs are then those inputs. Returns (the expected output objects, the results)."""
+    spec = seqmix._ops.SPECS[name]
+    if any(p.kind == "inout" for p in spec.outputs):
+        return tuple(args[spec.inputs.index(p)] for p in spec.outputs), results(getattr(seqmix, name)(*args, **kwargs))
+    return tuple(outs), results(getattr(seqmix, name)(*args, out=tuple(outs), **kwargs))
+
+
 @pytest.mark.parametrize("name", OPS)
 def test_noncontiguous_inputs_and_outputs(name):
     args, kwargs, expected = CASES[name](SHAPES["T37_odd"], np.random.default_rng(7))
     args = [strided(a) for a in args]
     kwargs = {k: strided(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
-    spec = seqmix._ops.SPECS[name]
-    if any(p.kind == "inout" for p in spec.outputs):  # updated in place: no out=
-        outs = tuple(args[spec.inputs.index(p)] for p in spec.outputs)
-        got = results(getattr(seqmix, name)(*args, **kwargs))
-    else:
-        outs = tuple(strided(np.zeros(e.shape, np.float32)) for e in expected)
-        got = results(getattr(seqmix, name)(*args, out=outs, **kwargs))
+    outs, got = call_with_outputs(name, args, kwargs, [strided(np.zeros(e.shape, np.float32)) for e in expected])
     for i, (a, o, e) in enumerate(zip(got, outs, expected)):
         assert a is o, "out= arrays are returned, not copies"
         assert_close(a, e, f"{name}[{i}] strided")

@@ -9,7 +9,7 @@ torch = pytest.importorskip("torch")
 
 import seqmix  # noqa: E402
 from cases import CASES, SHAPES  # noqa: E402
-from test_ops import assert_close, results, strided  # noqa: E402
+from test_ops import assert_close, call_with_outputs, results, strided  # noqa: E402
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 OPS = sorted(CASES)
@@ -53,13 +53,7 @@ def test_strided_and_out(name, device):
 
     args = [tstrided(a) for a in args]
     kwargs = {k: tstrided(v) for k, v in kwargs.items()}
-    spec = seqmix._ops.SPECS[name]
-    if any(p.kind == "inout" for p in spec.outputs):  # updated in place: no out=
-        outs = tuple(args[spec.inputs.index(p)] for p in spec.outputs)
-        got = results(getattr(seqmix, name)(*args, **kwargs))
-    else:
-        outs = tuple(tstrided(np.zeros(e.shape, np.float32)) for e in expected)
-        got = results(getattr(seqmix, name)(*args, out=outs, **kwargs))
+    outs, got = call_with_outputs(name, args, kwargs, [tstrided(np.zeros(e.shape, np.float32)) for e in expected])
     for i, (a, o, e) in enumerate(zip(got, outs, expected)):
         assert a is o
         assert_close(numpy(a), e, f"{name}[{i}] strided {device}")
