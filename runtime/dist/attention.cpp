@@ -32,13 +32,9 @@ void copy_rows(const Device &dev, void *dst, size_t dpitch, const void *src, siz
 
 void attention(Communicator &comm, const Tensor &q, const Tensor &k, const Tensor &v, const Tensor &o,
                const std::optional<Tensor> &lse, const AttentionOptions &options, const DistOptions &dist) {
-    const double t_start = detail::now();
     const Device dev = q.device;
     void *stream = options.stream;
-    auto fence = [&] {
-        if (dist.timings && dev.type == DeviceType::cuda) detail::cuda::sync(stream);
-        return detail::now();
-    };
+    const detail::PhaseClock clock(dist, dev, stream);
 
     int64_t B = 0, T = 0, H = 0, Hkv = 0, K = 0, V = 0;
     const auto meta = detail::exchange_meta(
@@ -87,15 +83,15 @@ void attention(Communicator &comm, const Tensor &q, const Tensor &k, const Tenso
     static thread_local detail::Scratch scratch;
     auto *base = static_cast<unsigned char *>(scratch.get(dev, per * (N + 1) + kfull + vfull));
     unsigned char *send = base, *recv = base + per, *kf = recv + per * N, *vf = kf + kfull;
-    const double t_meta = fence();
+    const double t_meta = clock.mark();
 
     // Pack this slice as [B, Tmax, Hkv, *] (rows past T are never read).
     copy_rows(dev, send, Tmax * krow, k.data, T * krow, T * krow, B, stream);
     copy_rows(dev, send + kslab, Tmax * vrow, v.data, T * vrow, T * vrow, B, stream);
-    const double t_pack = fence();
+    const double t_pack = clock.mark();
 
     comm.all_gather(send, recv, per, dev, stream);
-    const double t_comm = fence();
+    const double t_comm = clock.mark();
 
     // The keys this rank sees, as one [B, S, Hkv, *] sequence.
     for (int j = 0; j < N && t0[j] < S; ++j) {
@@ -104,15 +100,12 @@ void attention(Communicator &comm, const Tensor &q, const Tensor &k, const Tenso
         copy_rows(dev, kf + t0[j] * krow, S * krow, rk, Tmax * krow, len * krow, B, stream);
         copy_rows(dev, vf + t0[j] * vrow, S * vrow, rv, Tmax * vrow, len * vrow, B, stream);
     }
-    const double t_unpack = fence();
+    const double t_unpack = clock.mark();
 
     seqmix::attention(q, Tensor::contiguous(kf, q.dtype, {B, S, Hkv, K}, dev), Tensor::contiguous(vf, q.dtype, {B, S, Hkv, V}, dev),
                       o, lse, options);
-    const double t_out = fence();
-    if (dist.timings) {
-        *dist.timings = {t_pack - t_meta, (t_meta - t_start) + (t_comm - t_pack), t_unpack - t_comm, t_out - t_unpack,
-                         t_out - t_start};
-    }
+    const double t_out = clock.mark();
+    clock.report(t_meta, t_pack, t_comm, t_unpack, t_out);
 }
 
 }  // namespace seqmix::dist

@@ -55,4 +55,33 @@ void write_4d(const float *host, const Tensor &dst, void *stream);
 // Seconds since an arbitrary epoch (steady clock).
 double now();
 
+// Error unless t has `shape`, float32, one stride per dimension and `dev` (`ref`: the argument
+// whose device the others must share, for the message).
+void expect_shape(const char *fn, const char *name, const Tensor &t, const std::vector<int64_t> &shape, const Device &dev,
+                  const char *ref = "q");
+
+// The phases of one sequence-parallel call, for DistOptions::timings. mark() ends a phase: it
+// synchronises the stream only when timings are asked for (a call without them waits for nothing
+// but what it must). report() fills the Timings from the six marks.
+class PhaseClock {
+public:
+    PhaseClock(const DistOptions &dist, const Device &dev, void *stream)
+        : timings_(dist.timings), sync_(dist.timings && dev.type == DeviceType::cuda), stream_(stream), start_(now()) {}
+    double mark() const {
+        if (sync_) cuda::sync(stream_);
+        return now();
+    }
+    // meta: the shapes exchanged; local: this rank's own work before the collective; comm: the
+    // collective done; combine: its result combined; out: the outputs written.
+    void report(double meta, double local, double comm, double combine, double out) const {
+        if (timings_) *timings_ = {local - meta, (meta - start_) + (comm - local), combine - comm, out - combine, out - start_};
+    }
+
+private:
+    Timings *timings_;
+    bool sync_;
+    void *stream_;
+    double start_;
+};
+
 }  // namespace seqmix::dist::detail

@@ -23,19 +23,6 @@
 namespace seqmix::dist::detail {
 namespace {
 
-void expect_shape(const char *fn, const char *name, const Tensor &t, const std::vector<int64_t> &shape, const Device &dev) {
-    if (t.shape != shape) {
-        throw Error(fmt::format("{}: {} has shape {}, expected {}", fn, name, shape_string(t.shape), shape_string(shape)));
-    }
-    if (t.dtype != DType::f32) throw Error(fmt::format("{}: {} must be float32", fn, name));
-    if (t.device.type != dev.type || t.device.index != dev.index) {
-        throw Error(fmt::format("{}: {} is on another device than q", fn, name));
-    }
-    if (t.strides.size() != shape.size()) {
-        throw Error(fmt::format("{}: {} has {} strides for {} dims", fn, name, t.strides.size(), shape.size()));
-    }
-}
-
 // state = M state + contribution over [B*H, K, V], M = Diag(decay) (decay [B*H, Kd], Kd = K or 1:
 // one decay per head) or dense [B*H, K, K].
 void chain_step(std::vector<float> &state, const float *contribution, const float *transition, const ChainShape &s) {
@@ -83,6 +70,20 @@ void chain(std::vector<float> &state, bool &zero, const float *all, int from, in
 
 }  // namespace
 
+void expect_shape(const char *fn, const char *name, const Tensor &t, const std::vector<int64_t> &shape, const Device &dev,
+                  const char *ref) {
+    if (t.shape != shape) {
+        throw Error(fmt::format("{}: {} has shape {}, expected {}", fn, name, shape_string(t.shape), shape_string(shape)));
+    }
+    if (t.dtype != DType::f32) throw Error(fmt::format("{}: {} must be float32", fn, name));
+    if (t.device.type != dev.type || t.device.index != dev.index) {
+        throw Error(fmt::format("{}: {} is on another device than {}", fn, name, ref));
+    }
+    if (t.strides.size() != shape.size()) {
+        throw Error(fmt::format("{}: {} has {} strides for {} dims", fn, name, t.strides.size(), shape.size()));
+    }
+}
+
 void fill_zero(void *ptr, size_t bytes, const Device &dev, void *stream) {
     if (dev.type == DeviceType::cuda) {
         cuda::memset_zero(ptr, bytes, stream);
@@ -102,15 +103,12 @@ void upload(void *dst, const std::vector<float> &data, const Device &dev, void *
 
 std::vector<float> chain_prefix(Communicator &comm, const ChainShape &s, float *send, float *recv, const Device &dev,
                                 void *stream, const std::optional<Tensor> &initial_state,
-                                const std::optional<Tensor> &final_state, double *t_comm) {
+                                const std::optional<Tensor> &final_state, const PhaseClock &clock, double &t_comm) {
     const bool cuda = dev.type == DeviceType::cuda;
     const int N = comm.size(), r = comm.rank();
     const int64_t per = s.per();
     comm.all_gather(send, recv, sizeof(float) * per, dev, stream);
-    if (t_comm) {
-        if (cuda) cuda::sync(stream);
-        *t_comm = now();
-    }
+    t_comm = clock.mark();
     // On the host: B*H*K*V floats per rank, a few hundred KB.
     std::vector<float> host_all;
     const float *all = recv;
@@ -140,14 +138,9 @@ void lasp2(Communicator &comm, const Lasp2Call &call, const DistOptions &dist) {
     const Tensor &q = call.q, &k = call.k, &v = call.v, &o = call.o;
     const std::optional<Tensor> &initial_state = call.initial_state, &final_state = call.final_state;
     const bool dense = call.transition == Transition::dense;
-    const double t_start = now();
     const Device dev = q.device;
     void *stream = call.stream;
-    const bool cuda = dev.type == DeviceType::cuda;
-    auto fence = [&] {
-        if (dist.timings && cuda) cuda::sync(stream);
-        return now();
-    };
+    const PhaseClock clock(dist, dev, stream);
 
     // 1. Every rank's shapes: the same B, H, K, V everywhere (only T may differ), or every rank stops.
     int64_t B = 0, T = 0, H = 0, K = 0, V = 0;
@@ -224,7 +217,7 @@ void lasp2(Communicator &comm, const Lasp2Call &call, const DistOptions &dist) {
         upload(dst, host, dev, stream);
         gate = Tensor::contiguous(dst, DType::f32, {B, T, H, 1}, dev);
     }
-    const double t_meta = fence();
+    const double t_meta = clock.mark();
     // 2. The slice once, from a zero state: its outputs so far, its state contribution C_r (into
     //    the send buffer) and its transition M_r.
     call.from_zero(Tensor::contiguous(send, DType::f32, {B, H, K, V}, dev));
@@ -235,20 +228,17 @@ void lasp2(Communicator &comm, const Lasp2Call &call, const DistOptions &dist) {
                            Tensor::contiguous(identity, DType::f32, {B, H, K, K}, dev), inter_q,
                            Tensor::contiguous(send + SN, DType::f32, {B, H, K, K}, dev));
     }
-    const double t_state = fence();
+    const double t_state = clock.mark();
     // 3-4. The one all-gather and the prefix chain: S_in(r), and the state after the sequence.
-    double t_comm = t_state;
-    const std::vector<float> s_in = chain_prefix(comm, shape, send, recv, dev, stream, initial_state, final_state, &t_comm);
+    double t_comm = 0;
+    const std::vector<float> s_in = chain_prefix(comm, shape, send, recv, dev, stream, initial_state, final_state, clock, t_comm);
     // S_in(r) goes where this rank's contribution was (the gather has read it: same stream).
     if (!s_in.empty()) upload(send, s_in, dev, stream);
-    const double t_combine = fence();
+    const double t_combine = clock.mark();
     // 5. What S_in(r) adds to the slice's outputs (nothing on rank 0 without an initial state).
     if (!s_in.empty()) seqmix::gla_inter(inter_q, gate, Tensor::contiguous(send, DType::f32, {B, H, K, V}, dev), o, gopt);
-    const double t_out = fence();
-    if (dist.timings) {
-        *dist.timings = {t_state - t_meta, (t_meta - t_start) + (t_comm - t_state), t_combine - t_comm, t_out - t_combine,
-                         t_out - t_start};
-    }
+    const double t_out = clock.mark();
+    clock.report(t_meta, t_state, t_comm, t_combine, t_out);
 }
 
 }  // namespace seqmix::dist::detail

@@ -51,7 +51,7 @@ void lasp2(Communicator &comm, const Lasp2Call &call, const DistOptions &dist);
 // (dist::ssd): `send` holds this rank's C_r [B*H,K,V] then its transition (B*H*Kd decays or
 // B*H*K*K), `recv` room for every rank's. Writes final_state (on every rank that passes it) and
 // returns S_in(r), the state entering this rank's slice, on the host; empty when it is zero (rank
-// 0 without an initial state). `fence` ends the communication phase (timings).
+// 0 without an initial state). t_comm: clock's mark at the end of the all-gather.
 struct ChainShape {
     int64_t BH, K, V;
     int64_t Kd;  // diagonal: decays per (b, h), K or 1
@@ -60,7 +60,7 @@ struct ChainShape {
 };
 std::vector<float> chain_prefix(Communicator &comm, const ChainShape &shape, float *send, float *recv, const Device &dev,
                                 void *stream, const std::optional<Tensor> &initial_state,
-                                const std::optional<Tensor> &final_state, double *t_comm);
+                                const std::optional<Tensor> &final_state, const PhaseClock &clock, double &t_comm);
 
 // Zero `bytes` at `ptr` on `dev` (asynchronously on `stream` for CUDA).
 void fill_zero(void *ptr, size_t bytes, const Device &dev, void *stream);

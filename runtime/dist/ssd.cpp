@@ -18,14 +18,9 @@ void ssd(Communicator &comm, const Tensor &x, const Tensor &dt, const Tensor &A,
          const DistOptions &dist) {
     using namespace detail;
     const char *fn = "seqmix::dist::ssd";
-    const double t_start = now();
     const Device dev = x.device;
     void *stream = options.stream;
-    const bool cuda = dev.type == DeviceType::cuda;
-    auto fence = [&] {
-        if (dist.timings && cuda) cuda::sync(stream);
-        return now();
-    };
+    const PhaseClock clock(dist, dev, stream);
     int64_t B = 0, T = 0, H = 0, P = 0, G = 0, N = 0;
     exchange_meta(
         comm, fn,
@@ -35,13 +30,9 @@ void ssd(Communicator &comm, const Tensor &x, const Tensor &dt, const Tensor &A,
             B = x.shape[0], T = x.shape[1], H = x.shape[2], P = x.shape[3], G = Bm.shape[2], N = Bm.shape[3];
             if (T < 1) throw Error(fmt::format("{}: x has T = {}: every rank needs a slice of at least one token", fn, T));
             auto expect = [&](const char *name, const Tensor &t, const std::vector<int64_t> &shape) {
-                if (t.shape != shape) {
-                    throw Error(fmt::format("{}: {} has shape {}, expected {}", fn, name, shape_string(t.shape), shape_string(shape)));
-                }
-                if (t.device.type != dev.type || t.device.index != dev.index) {
-                    throw Error(fmt::format("{}: {} is on another device than x", fn, name));
-                }
+                expect_shape(fn, name, t, shape, dev, "x");
             };
+            expect("x", x, {B, T, H, P});
             expect("dt", dt, {B, T, H});
             expect("A", A, {H});
             expect("Bm", Bm, {B, T, G, N});
@@ -64,7 +55,7 @@ void ssd(Communicator &comm, const Tensor &x, const Tensor &dt, const Tensor &A,
     static thread_local Scratch scratch, pass_scratch;
     auto *send = static_cast<float *>(scratch.get(dev, sizeof(float) * shape.per() * (ranks + 1)));
     float *recv = send + shape.per();
-    const double t_meta = fence();
+    const double t_meta = clock.mark();
     // The slice from zero (outputs so far, C_r), and its decay d_r where a later rank needs it.
     seqmix::ssd(x, dt, A, Bm, Cm, y, Dskip, dt_bias, std::nullopt, Tensor::contiguous(send, DType::f32, {B, H, P, N}, dev),
                 options);
@@ -80,20 +71,17 @@ void ssd(Communicator &comm, const Tensor &x, const Tensor &dt, const Tensor &A,
                     Tensor::contiguous(one, DType::f32, {B, H, 1, 1}, dev),
                     Tensor::contiguous(send + SN, DType::f32, {B, H, 1, 1}, dev), options);
     }
-    const double t_state = fence();
-    double t_comm = t_state;
-    const std::vector<float> s_in = chain_prefix(comm, shape, send, recv, dev, stream, initial_state, final_state, &t_comm);
+    const double t_state = clock.mark();
+    double t_comm = 0;
+    const std::vector<float> s_in = chain_prefix(comm, shape, send, recv, dev, stream, initial_state, final_state, clock, t_comm);
     if (!s_in.empty()) upload(send, s_in, dev, stream);
-    const double t_combine = fence();
+    const double t_combine = clock.mark();
     if (!s_in.empty()) {
         seqmix::ssd(x, dt, A, Bm, Cm, y, Dskip, dt_bias, Tensor::contiguous(send, DType::f32, {B, H, P, N}, dev),
                     std::nullopt, options);
     }
-    const double t_out = fence();
-    if (dist.timings) {
-        *dist.timings = {t_state - t_meta, (t_meta - t_start) + (t_comm - t_state), t_combine - t_comm, t_out - t_combine,
-                         t_out - t_start};
-    }
+    const double t_out = clock.mark();
+    clock.report(t_meta, t_state, t_comm, t_combine, t_out);
 }
 
 }  // namespace seqmix::dist
