@@ -187,14 +187,15 @@ void lasp2(Communicator &comm, const Lasp2Call &call, const DistOptions &dist) {
     Tensor gate, inter_q = q;
     float *v0 = nullptr, *identity = nullptr;
     if (dense) {
-        // v0 (zeros; its first B*T*H floats are also the zero gate), identity, p.
-        const int64_t TN = B * T * H * K, IN = B * H * K * K;
-        v0 = static_cast<float *>(pass_scratch.get(dev, sizeof(float) * (2 * TN + IN)));
-        identity = v0 + TN;
-        gate = Tensor::contiguous(v0, DType::f32, {B, T, H, 1}, dev);
-        inter_q = Tensor::contiguous(identity + IN, DType::f32, {B, T, H, K}, dev);
-        gopt.scale = 1.0f;
+        // Only the ranks with an entering state run the identity pass and gla_inter: v0 (zeros;
+        // its first B*T*H floats are also the zero gate), identity, p.
         if (has_prefix) {
+            const int64_t TN = B * T * H * K, IN = B * H * K * K;
+            v0 = static_cast<float *>(pass_scratch.get(dev, sizeof(float) * (2 * TN + IN)));
+            identity = v0 + TN;
+            gate = Tensor::contiguous(v0, DType::f32, {B, T, H, 1}, dev);
+            inter_q = Tensor::contiguous(identity + IN, DType::f32, {B, T, H, K}, dev);
+            gopt.scale = 1.0f;
             fill_zero(v0, sizeof(float) * TN, dev, stream);
             std::vector<float> eye(IN, 0.0f);
             for (int64_t bh = 0; bh < B * H; ++bh) {
