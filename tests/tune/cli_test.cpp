@@ -121,31 +121,39 @@ TEST(TuneCli, TunesRecordsAndExportsTheBest) {
 
 TEST(TuneCli, KillNineMidRunThenResumeLosesNoFinishedRecord) {
     const fs::path d = scratch("resume");
-    const std::string db = (d / "db.jsonl").string();
+    const std::string db = (d / "db.jsonl").string(), log = (d / "killed.log").string();
     const std::string args = kTiny + " --strategy random --trials 3 --json --db " + db;
     const pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
         setpgid(0, 0);
-        execl("/bin/sh", "sh", "-c", (std::string(TUNE_BIN) + " " + args + " >/dev/null 2>&1").c_str(),
+        execl("/bin/sh", "sh", "-c", (std::string(TUNE_BIN) + " " + args + " >" + log + " 2>&1").c_str(),
               static_cast<char *>(nullptr));
         _exit(127);
     }
     setpgid(pid, pid);
-    // kill -9 once two candidates are finished (the hand baseline and one trial)
+    // kill -9 once the hand baseline is finished. Not later: the three trials are built as one
+    // batch (seconds) and then measured in a burst of milliseconds at this shape, so a poll that
+    // waits for a trial's record races the run's end on a fast machine. The kill lands during the
+    // batch's build, with one finished record to keep and three trials left to do.
     bool exited = false;
-    for (int i = 0; i < 6000 && load_records(db).records.size() < 2; i++) {  // 10 minutes on a busy machine
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int i = 0; i < 6000 && load_records(db).records.empty(); i++) {  // 10 minutes on a busy machine
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
         if (waitpid(pid, nullptr, WNOHANG) == pid) {
             exited = true;
             break;
         }
     }
-    ASSERT_FALSE(exited) << "the run ended before it could be killed";
+    if (exited) {
+        std::ifstream f(log);
+        const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+        FAIL() << "the run ended before it could be killed, with " << load_records(db).records.size()
+               << " records; it printed:\n" << text;
+    }
     kill(-pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     const auto before = load_records(db).records;
-    ASSERT_GE(before.size(), 2u);
+    ASSERT_GE(before.size(), 1u);
     const Out o = run(args + " --resume");
     ASSERT_EQ(o.code, 0) << o.text;
     const auto after = load_records(db).records;
