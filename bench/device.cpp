@@ -154,6 +154,49 @@ double Runner::time(const std::function<void()> &fn) {
 #endif
 }
 
+std::vector<double> Runner::graph_times(const std::function<void(int)> &call, int n, int replays) {
+#ifdef SEQMIX_BENCH_CUDA
+    auto s = static_cast<cudaStream_t>(stream_);
+    check(cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
+    cudaGraph_t graph = nullptr;
+    try {
+        for (int i = 0; i < n; i++) call(i);
+    } catch (...) {
+        cudaStreamEndCapture(s, &graph);
+        if (graph) cudaGraphDestroy(graph);
+        cudaGetLastError();
+        throw;
+    }
+    const cudaError_t ended = cudaStreamEndCapture(s, &graph);
+    if (ended != cudaSuccess) {
+        cudaGetLastError();
+        throw seqmix::Error(fmt::format("not capturable: {}", cudaGetErrorString(ended)));
+    }
+    cudaGraphExec_t exec = nullptr;
+    const cudaError_t made = cudaGraphInstantiate(&exec, graph, 0);
+    cudaGraphDestroy(graph);
+    if (made != cudaSuccess) {
+        cudaGetLastError();
+        throw seqmix::Error(fmt::format("graph not instantiated: {}", cudaGetErrorString(made)));
+    }
+    std::vector<double> per_call;
+    try {
+        for (int w = 0; w < 2; w++) check(cudaGraphLaunch(exec, s), "cudaGraphLaunch");
+        for (int r = 0; r < replays; r++) {
+            per_call.push_back(time([&] { check(cudaGraphLaunch(exec, s), "cudaGraphLaunch"); }) / n);
+        }
+    } catch (...) {
+        cudaGraphExecDestroy(exec);
+        throw;
+    }
+    cudaGraphExecDestroy(exec);
+    return per_call;
+#else
+    (void)call, (void)n, (void)replays;
+    no_cuda();
+#endif
+}
+
 void Runner::synchronize() {
 #ifdef SEQMIX_BENCH_CUDA
     if (stream_) check(cudaStreamSynchronize(static_cast<cudaStream_t>(stream_)), "cudaStreamSynchronize");

@@ -57,6 +57,11 @@ public:
     // before and after it, then a stream synchronize (host launch overhead counts when the GPU
     // waits for it, as it would for a caller).
     double time(const std::function<void()> &fn);
+    // CUDA only: captures call(0) .. call(n-1) on the stream as one CUDA graph and returns the
+    // seconds per call of its replays, each replay timed with events as `time` does: the figure
+    // the GPU peers are quoted at (graph replays), with no host launch cost in it. Throws
+    // seqmix::Error with CUDA's reason when the calls cannot be captured.
+    std::vector<double> graph_times(const std::function<void(int)> &call, int n, int replays);
     void synchronize();
 
 private:

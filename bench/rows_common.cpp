@@ -103,6 +103,29 @@ void finish_rates(RowResult &row, const Context &ctx) {
     if (row.ceiling && *row.ceiling > 0) row.fraction = row.rate / *row.ceiling;
 }
 
+// The GPU peers are timed as CUDA-graph replays; the same figure for seqmix (one graph of one call
+// per buffer set) says how much of the per-call time is the host's launch path. It goes into
+// row.extra: graph_ms and graph_frac, or graph = why it could not be had. The outputs of set 0 are
+// checked again after the replays, so a graph that replays wrongly cannot give a figure.
+void graph_replay(RowResult &row, const Context &ctx, Runner &runner, const std::function<void(int)> &call,
+                  const std::function<Check()> &check) {
+    try {
+        const int replays = std::max(5, std::min(row.stats.n, 50));
+        std::vector<double> ms = runner.graph_times(call, std::max(1, row.protocol.sets), replays);
+        for (double &x : ms) x *= 1e3;
+        const Stats g = summarize(std::move(ms));
+        runner.synchronize();
+        if (ctx.check && !check().ok) {
+            row.extra["graph"] = "outputs wrong after graph replay";
+            return;
+        }
+        row.extra["graph_ms"] = g.median_ms;
+        if (row.fraction) row.extra["graph_frac"] = *row.fraction * row.stats.median_ms / g.median_ms;
+    } catch (const std::exception &e) {
+        row.extra["graph"] = e.what();
+    }
+}
+
 void run_row(RowResult &row, const Context &ctx, Runner &runner, const std::function<void(int)> &call,
              const std::function<Check()> &check) {
     try {
@@ -113,6 +136,7 @@ void run_row(RowResult &row, const Context &ctx, Runner &runner, const std::func
         if (ctx.check) row.check = check();
         row.stats = measure(row.protocol, [&](int i) { return runner.time([&] { call(i); }); });
         finish_rates(row, ctx);
+        if (ctx.device.type == DeviceType::cuda) graph_replay(row, ctx, runner, call, check);
     } catch (const seqmix::Error &e) {
         // A forced variant whose bucket condition does not hold for this shape is refused by
         // the runtime: that is a skip, not a failure. Anything else is an error.
