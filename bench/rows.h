@@ -50,6 +50,9 @@ struct RowResult {
     Check check;
     std::vector<PeerResult> peers;
     nlohmann::json extra = nlohmann::json::object();  // GPU peers merged from gpu_peers.py
+    // Why a CUDA row is not timed as graph replays (empty: it is); e.g. a call that reads device
+    // results on the host between its launches, which a stream capture cannot run.
+    std::string no_graph;
 };
 
 enum class VariantMode { all, dispatch, listed };

@@ -136,7 +136,13 @@ void run_row(RowResult &row, const Context &ctx, Runner &runner, const std::func
         if (ctx.check) row.check = check();
         row.stats = measure(row.protocol, [&](int i) { return runner.time([&] { call(i); }); });
         finish_rates(row, ctx);
-        if (ctx.device.type == DeviceType::cuda) graph_replay(row, ctx, runner, call, check);
+        if (ctx.device.type == DeviceType::cuda) {
+            if (row.no_graph.empty()) {
+                graph_replay(row, ctx, runner, call, check);
+            } else {
+                row.extra["graph"] = row.no_graph;
+            }
+        }
     } catch (const seqmix::Error &e) {
         // A forced variant whose bucket condition does not hold for this shape is refused by
         // the runtime: that is a skip, not a failure. Anything else is an error.

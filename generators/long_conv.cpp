@@ -11,12 +11,17 @@
 //   repacked) -> inv0..invP -> y. The filter's spectrum is an input, kf_spec [n/2+1, 2, D], made
 //   by `long_conv_filter` (below) and reusable across calls with the same filter and n.
 // `param lanes` channel pairs are transformed side by side (the vector dimension `ln`).
+// With `param n1` > 0 (the CUDA buckets) the transforms run in four steps instead, each short
+// transform in a block's shared memory (four_step_conv below; common/fft.h, FourStepPlan).
 //
 // Halide orders dimensions innermost first: u [B,D,T] is u(t, d, b), kf [D,L] is kf(s, d),
 // kf_spec [n/2+1, 2, D] is kf_spec(d, c, k); inside the FFT form a channel pair 2 (g lanes + ln)
 // (+1) is (ln, g).
 #include "common/fft.h"
 #include "common/scheduled_generator.h"
+
+#include <functional>
+#include <memory>
 
 namespace seqmix {
 namespace {
@@ -57,6 +62,8 @@ public:
             direct(t, d, b) += kf(rs, d) * select(t >= rs, u(max(t - rs, 0), d, b), 0.0f);
             conv = direct(t, d, b);
             stages = {direct};
+        } else if (const int n1 = param("n1"); n1 > 0) {
+            conv = four_step_conv(fft::FourStepPlan(n, n1), T, D);
         } else {
             const int lanes = param("lanes");
             twiddle = fft::twiddle_table("twiddle", n);
@@ -98,6 +105,57 @@ protected:
         return {{"B", u.dim(2).extent()}, {"D", u.dim(1).extent()}, {"T", u.dim(0).extent()},
                 {"L", kf.dim(0).extent()}};
     }
+
+private:
+    Func twiddle1, twiddle2, fwd_cols, inv_mid, res{"res"}, spec_half{"spec_half"}, spec_t{"spec_t"};
+
+    // The FFT form in four steps (`param n1` > 0, GPUs: common/fft.h, FourStepPlan): x0 (channel
+    // pairs packed, the signal at t = n2 m1 + m2) -> fwd_cols (columns, in shared memory per tile
+    // of m2; to global) -> spectrum (rows, the product with the filter's spectrum and the inverse
+    // rows, per tile of row pairs) -> inv_mid (to global) -> res (inverse columns per tile of m2)
+    // -> y. `res` is stored by (m1, m2), which y cannot tile (t % n2 spans every m2 of any range
+    // of t): it goes through global memory once more.
+    Expr four_step_conv(const fft::FourStepPlan &plan, Expr T, Expr D) {
+        const int lanes = param("lanes");
+        Var m1("m1"), m2("m2"), k2("k2"), pi("pi"), which("which");
+        twiddle = fft::twiddle_table("twiddle", plan.n);
+        twiddle1 = fft::twiddle_table("twiddle1", plan.n1);
+        twiddle2 = fft::twiddle_table("twiddle2", plan.n2);
+        Expr pr = g * lanes + ln;
+        Expr tm = plan.n2 * m1 + m2;
+        x0(ln, m1, m2, g, b) = Tuple(zero_padded(u, tm, 2 * pr, T, D, {b}), zero_padded(u, tm, 2 * pr + 1, T, D, {b}));
+        fft::FourStepForward fwd("fwd", x0, plan, twiddle, twiddle1, twiddle2, 2);
+        fwd_cols = fwd.cols();
+        // The filter's spectrum in the rows' order, so that prod reads it along k2 (kf_spec keeps
+        // the channels innermost): spec_t(k2, pi, d) = S_d[pi + n1 k2], the rows `which` = 0; a row
+        // `which` = 1 holds the bins n - k of its pair's row, whose values are conj(S_d[k]) (real
+        // filters). spec_half reads kf_spec along d (a schedule stages it to transpose).
+        Func spec("spec_in");
+        spec(d, Halide::_) = kf_spec(clamp(d, 0, D - 1), Halide::_);
+        spec_half(d, pi, k2) = fft::half_spectrum_at(spec, d, pi + plan.n1 * k2, plan.n).tuple();
+        spec_t(k2, pi, d) = spec_half(d, pi, k2);
+        Expr bin = fft::row_k1(pi, which, plan.n1) + plan.n1 * k2;
+        Expr k2m = ((plan.n - bin) % plan.n) / plan.n1;
+        auto filter_at = [&](Expr dd) {
+            return fft::select(which == 0, fft::Complex(spec_t(k2, pi, dd)), fft::conj(fft::Complex(spec_t(k2m, pi, dd))));
+        };
+        prod(ln, k2, pi, which, g, b) =
+            fft::pair_product(fwd.at_row(ln, k2, pi, which, {g, b}), fwd.at_row_mirror(ln, k2, pi, which, {g, b}),
+                              filter_at(2 * pr), filter_at(2 * pr + 1), plan.n)
+                .tuple();
+        fft::FourStepInverse inv("inv", prod, plan, twiddle, twiddle1, twiddle2, 2);
+        inv_mid = inv.mid();
+        res(ln, m1, m2, g, b) = inv.at(ln, m1, m2, {g, b}).tuple();
+        stages = {twiddle, twiddle1, twiddle2, x0, fwd_cols, spec_half, spec_t, prod, inv_mid, res};
+        for (const fft::Transform *tr : {&fwd.column_transform(), &fwd.row_transform(), &inv.row_transform(),
+                                         &inv.column_transform()}) {
+            stages.insert(stages.end(), tr->passes().begin(), tr->passes().end());
+        }
+        Expr q = d / 2;
+        Expr pair = q % lanes, group = q / lanes;
+        Expr re = res(pair, t / plan.n2, t % plan.n2, group, b)[0], im = res(pair, t / plan.n2, t % plan.n2, group, b)[1];
+        return select(d % 2 == 0, re, im);
+    }
 };
 
 // The filter's spectrum for the FFT form of length n: kf_spec(d, c, k), k <= n/2, of kf
@@ -108,7 +166,7 @@ public:
     Output<Buffer<float, 3>> kf_spec{"kf_spec"};  // (d, c, k)
 
     Var d{"d"}, c{"c"}, k{"k"}, ln{"ln"}, g{"g"};
-    Func twiddle, x0{"x0"};
+    Func twiddle, twiddle1, twiddle2, x0{"x0"}, spec_rows{"spec_rows"};
     std::vector<Func> stages;
 
     void generate() {
@@ -117,14 +175,38 @@ public:
         Expr L = kf.dim(0).extent(), D = kf.dim(1).extent();
         twiddle = fft::twiddle_table("twiddle", n);
         Expr pr = g * lanes + ln;
-        x0(ln, k, g) = Tuple(zero_padded(kf, k, 2 * pr, L, D, {}), zero_padded(kf, k, 2 * pr + 1, L, D, {}));
-        fft::Transform fwd("fwd", x0, n, -1, twiddle, 1);
         Expr q = d / 2;
-        auto [ka, kb] = fft::split_pair(fwd.at(q % lanes, k, {q / lanes}), fwd.at(q % lanes, (n - k) % n, {q / lanes}));
+        std::function<fft::Complex(Expr)> z;  // the packed pair's spectrum at bin k
+        if (const int n1 = param("n1"); n1 > 0) {
+            // Four steps (GPUs, long_conv's FourStepPlan): x0 -> fwd_cols -> spec_rows (by row pairs,
+            // to global) -> kf_spec, which gathers bins k and -k from their rows.
+            const fft::FourStepPlan plan(n, n1);
+            Var m1("m1"), m2("m2"), k2("k2"), pi("pi"), which("which");
+            twiddle1 = fft::twiddle_table("twiddle1", plan.n1);
+            twiddle2 = fft::twiddle_table("twiddle2", plan.n2);
+            Expr tm = plan.n2 * m1 + m2;
+            x0(ln, m1, m2, g) = Tuple(zero_padded(kf, tm, 2 * pr, L, D, {}), zero_padded(kf, tm, 2 * pr + 1, L, D, {}));
+            fft::FourStepForward fwd("fwd", x0, plan, twiddle, twiddle1, twiddle2, 1);
+            spec_rows(ln, k2, pi, which, g) = fwd.at_row(ln, k2, pi, which, {g}).tuple();
+            z = [=](Expr bin) {
+                Expr k1 = bin % plan.n1;
+                return fft::Complex(spec_rows(q % lanes, bin / plan.n1, fft::row_pair(k1, plan.n1),
+                                              fft::row_which(k1, plan.n1), q / lanes));
+            };
+            stages = {twiddle, twiddle1, twiddle2, x0, fwd.cols(), spec_rows};
+            for (const fft::Transform *tr : {&fwd.column_transform(), &fwd.row_transform()}) {
+                stages.insert(stages.end(), tr->passes().begin(), tr->passes().end());
+            }
+        } else {
+            x0(ln, k, g) = Tuple(zero_padded(kf, k, 2 * pr, L, D, {}), zero_padded(kf, k, 2 * pr + 1, L, D, {}));
+            auto fwd = std::make_shared<fft::Transform>("fwd", x0, n, -1, twiddle, 1);
+            z = [=](Expr bin) { return fwd->at(q % lanes, bin, {q / lanes}); };
+            stages = {twiddle, x0};
+            stages.insert(stages.end(), fwd->passes().begin(), fwd->passes().end());
+        }
+        auto [ka, kb] = fft::split_pair(z(k), z((n - k) % n));
         fft::Complex v = fft::select(d % 2 == 0, ka, kb);
         kf_spec(d, c, k) = select(c == 0, v.re, v.im);
-        stages = {twiddle, x0};
-        stages.insert(stages.end(), fwd.passes().begin(), fwd.passes().end());
         stages.push_back(kf_spec);
 
         kf.set_estimates({{0, 4096}, {0, 768}});

@@ -20,6 +20,7 @@
 
 #include "Halide.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,78 @@ private:
     int n_;
     std::vector<int> radix_, stride_;
     std::vector<Func> passes_;
+};
+
+// The four-step (Bailey) form of a length-n transform, n = n1 n2, for GPUs: every sub-transform is
+// short enough for a block's shared memory, and the signal makes three trips through global memory
+// instead of one per radix pass. With signal index m = n2 m1 + m2 and bin k = k1 + n1 k2,
+//   X[k1 + n1 k2] = sum_m2 w_n2^(m2 k2) [w_n^(m2 k1) sum_m1 x[n2 m1 + m2] w_n1^(m1 k1)]
+// (w_n = e^(-2 pi i / n)): the "columns" (n1-point transforms over m1, one per m2), a twiddle,
+// then the "rows" (n2-point transforms over m2, one per k1). The inverse runs the same steps
+// backwards: rows, the conjugate twiddle, columns.
+//
+// The pair trick reads bins k and -k together, which lie in rows k1 and (n1 - k1) mod n1: the
+// rows are held as row pairs (pi, which), pi in [0, n1/2], row k1 = pi (which 0) or n1 - pi
+// (which 1), so that one block holds both rows of each pair (pi = 0 and n1/2 are their own
+// partners: both `which` hold the same row).
+struct FourStepPlan {
+    int n = 0, n1 = 0, n2 = 0;
+    FourStepPlan(int n_, int n1_);  // fails (Halide::CompileError) unless n1 divides n
+};
+
+inline Expr row_k1(const Expr &pi, const Expr &which, int n1) {
+    return Halide::select(which == 0, pi, (n1 - pi) % n1);
+}
+inline Expr row_pair(const Expr &k1, int n1) { return Halide::min(k1, n1 - k1); }
+inline Expr row_which(const Expr &k1, int n1) { return Halide::select(k1 > n1 / 2, 1, 0); }
+
+// The forward four-step transform of x(ln, m1, m2, rest...) (the signal at n2 m1 + m2):
+//   cols(ln, k1, m2, rest...) = w_n^(m2 k1) [n1-point transform over m1](k1)   (passes <prefix>c0..)
+//   the rows: n2-point transforms over m2 of cols at row row_k1(pi, which)    (passes <prefix>r0..)
+// `tw`, `tw1`, `tw2` are the twiddle tables of lengths n, n1 and n2.
+class FourStepForward {
+public:
+    FourStepForward(const std::string &prefix, const Func &x, const FourStepPlan &plan, const Func &tw,
+                    const Func &tw1, const Func &tw2, int rest_dims);
+
+    // X[k1 + n1 k2] for the row pair (pi, which) holding k1, at k2.
+    Complex at_row(const Expr &ln, const Expr &k2, const Expr &pi, const Expr &which,
+                   const std::vector<Expr> &rest) const;
+    // X[-k] for the same bin: row (pi, 1 - which), at the k2 of the bin (n - k) mod n.
+    Complex at_row_mirror(const Expr &ln, const Expr &k2, const Expr &pi, const Expr &which,
+                          const std::vector<Expr> &rest) const;
+
+    const Func &cols() const { return cols_; }
+    const Transform &column_transform() const { return *col_; }
+    const Transform &row_transform() const { return *row_; }
+
+private:
+    FourStepPlan plan_;
+    Func cols_;
+    std::unique_ptr<Transform> col_, row_;
+};
+
+// The inverse four-step transform of a spectrum held in rows, spec(ln, k2, pi, which, rest...)
+// (bin k1 + n1 k2, k1 = row_k1(pi, which)), unnormalised:
+//   mid(ln, m2, pi, which, rest...) = conj(w_n^(m2 k1)) [inverse n2-point transform over k2](m2)
+//                                                                  (passes <prefix>r0..)
+//   the columns: inverse n1-point transforms over k1 of mid         (passes <prefix>c0..)
+// whose output at (ln, m1, {m2, rest}) is the signal at n2 m1 + m2.
+class FourStepInverse {
+public:
+    FourStepInverse(const std::string &prefix, const Func &spec, const FourStepPlan &plan, const Func &tw,
+                    const Func &tw1, const Func &tw2, int rest_dims);
+
+    Complex at(const Expr &ln, const Expr &m1, const Expr &m2, const std::vector<Expr> &rest) const;
+
+    const Func &mid() const { return mid_; }
+    const Transform &row_transform() const { return *row_; }
+    const Transform &column_transform() const { return *col_; }
+
+private:
+    FourStepPlan plan_;
+    Func mid_;
+    std::unique_ptr<Transform> row_, col_;
 };
 
 // The spectra of the two real signals packed as z = a + i b, at bin k: {A[k], B[k]}.

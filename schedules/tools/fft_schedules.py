@@ -65,6 +65,8 @@ def header(mixer, td, n, prev):
 def cpu_body(mixer, td, n):
     v = VEC[td]
     out = [f"param n = {n}", f"param lanes = {v}"]
+    if mixer != "lmu":
+        out.append("param n1 = 0  # one Stockham transform per group of pairs (the four-step form is for GPUs)")
     p = passes(n)
     if mixer == "long_conv":
         out.append("# One task per (group of `lanes` channel pairs, batch): both transforms and the product")
@@ -96,7 +98,81 @@ def cpu_body(mixer, td, n):
     return out
 
 
+def four_step_split(n):
+    """n = n1 * n2 for the four-step form: n2 = 2^ceil(log2(n) / 2), n1 = n / n2 (carries the 3)."""
+    import math
+    n2 = 2 ** math.ceil(math.log2(n) / 2)
+    return n // n2, n2
+
+
+# Four-step tiles: columns per block (m2 tile), row pairs per block, threads along a transform.
+COL_TILE, PAIR_TILE, ROW_THREADS, COL_THREADS = 16, 2, 32, 16
+
+
+def gpu_four_step_body(mixer, n):
+    n1, n2 = four_step_split(n)
+    out = [f"param n = {n}", "param lanes = 1", f"param n1 = {n1}  # n2 = {n2}"]
+    out.append("# The four-step form (generators/common/fft.h, FourStepPlan): each short transform runs in")
+    out.append(f"# shared memory; columns by blocks of {COL_TILE} m2 (threads along m2: coalesced), rows by")
+    out.append(f"# blocks of {PAIR_TILE} row pairs; the signal crosses global memory between the steps only.")
+    out.append("func twiddle : compute_root ; gpu_tile m into mo, mi by 64 tail GuardWithIf")
+    out.append("func twiddle1 : compute_root ; gpu_tile m into mo, mi by 64 tail GuardWithIf")
+    out.append("func twiddle2 : compute_root ; gpu_tile m into mo, mi by 64 tail GuardWithIf")
+    rest_cols = "r0" if mixer == "long_conv_filter" else "r0, r1"
+    # A column pass is (ln, p, j, r0 = m2, rest...): m2, the threads' x, innermost in shared memory
+    # too (with the default order, (ln, p, j) innermost, a warp's 16 m2 hit one bank: 32-way
+    # conflicts measured 4.4 ms of 12 ms at B8_D768_T8192 on the H100, session 7 call A), then j
+    # (the threads' y: the warp's two rows of 16 land in different banks; p before j measured
+    # 0.69 + 0.52 ms vs 0.60 + 0.43 ms for the two column kernels, call C).
+    col_storage = "r0, ln, j, p, r1" + ("" if mixer == "long_conv_filter" else ", r2")
+
+    def col_passes(prefix, at, count):
+        for s in range(count):
+            out.append(f"func {prefix}{s} : compute_at {at} ; reorder_storage {col_storage} ; "
+                       f"split j into jo, jt by {COL_THREADS} tail GuardWithIf ; "
+                       f"reorder ln, p, jo, r0, jt ; gpu_threads r0, jt ; unroll p")
+
+    def row_passes(prefix, at, count):
+        for s in range(count):
+            out.append(f"func {prefix}{s} : compute_at {at} ; split j into jo, jt by {ROW_THREADS} tail GuardWithIf ; "
+                       f"reorder ln, p, jo, jt, r0, r1 ; gpu_threads jt, r0, r1 ; unroll p")
+
+    out.append(f"func fwd_cols : compute_root ; reorder_storage ln, m2, k1, {rest_cols} ; "
+               f"split m2 into m2o, m2i by {COL_TILE} tail GuardWithIf ; split k1 into k1o, k1t by {COL_THREADS} tail GuardWithIf ; "
+               f"reorder ln, k1o, m2i, k1t, m2o, {rest_cols} ; gpu_blocks m2o, {rest_cols} ; gpu_threads m2i, k1t")
+    col_passes("fwdc", "fwd_cols m2o", passes(n1))
+    if mixer == "long_conv_filter":
+        out.append(f"func spec_rows : compute_root ; split pi into pio, pit by {PAIR_TILE} tail GuardWithIf ; "
+                   f"split k2 into k2o, k2t by {ROW_THREADS} tail GuardWithIf ; reorder ln, k2o, k2t, pit, which, pio, g ; "
+                   f"gpu_blocks pio, g ; gpu_threads k2t, pit, which")
+        row_passes("fwdr", "spec_rows pio", passes(n2))
+        out.append("func kf_spec : gpu_tile d, k into dO, ko, di, ki by 32, 8 tail GuardWithIf")
+        return out
+    # The filter's spectrum transposed into the rows' order (spec_t, one kernel): spec_half reads
+    # kf_spec along d into shared memory (padded to 9: conflict-free reads along k2).
+    out.append("func spec_t : compute_root ; split k2 into k2o, k2i by 32 tail GuardWithIf ; split d into dO, di by 8 tail GuardWithIf ; "
+               "reorder k2i, di, k2o, dO, pi ; gpu_blocks k2o, dO, pi ; gpu_threads k2i, di")
+    out.append("func spec_half : compute_at spec_t k2o ; align_storage d 9 ; gpu_threads d, k2")
+    # Rows: the batch is the fastest block index, so that the blocks of one channel pair's row
+    # pairs in all batches run together and share spec_t through L2.
+    out.append(f"func inv_mid : compute_root ; split pi into pio, pit by {PAIR_TILE} tail GuardWithIf ; "
+               f"split m2 into m2o, m2t by {ROW_THREADS} tail GuardWithIf ; reorder ln, m2o, m2t, pit, which, r1, pio, r0 ; "
+               f"gpu_blocks r1, pio, r0 ; gpu_threads m2t, pit, which")
+    row_passes("fwdr", "inv_mid r1", passes(n2))
+    out.append(f"func prod : compute_at inv_mid r1 ; split k2 into k2o, k2t by {ROW_THREADS} tail GuardWithIf ; "
+               f"reorder ln, k2o, k2t, pi, which, g, b ; gpu_threads k2t, pi, which")
+    row_passes("invr", "inv_mid r1", passes(n2))
+    out.append(f"func res : compute_root ; reorder_storage ln, m2, m1, g, b ; "
+               f"split m2 into m2o, m2i by {COL_TILE} tail GuardWithIf ; split m1 into m1o, m1t by {COL_THREADS} tail GuardWithIf ; "
+               f"reorder ln, m1o, m2i, m1t, m2o, g, b ; gpu_blocks m2o, g, b ; gpu_threads m2i, m1t")
+    col_passes("invc", "res m2o", passes(n1))
+    out.append("func y : fuse d, b into db ; gpu_tile t, db into to, dbo, ti, dbi by 128, 1 tail GuardWithIf")
+    return out
+
+
 def gpu_body(mixer, td, n):
+    if mixer != "lmu":
+        return gpu_four_step_body(mixer, n)
     out = [f"param n = {n}", f"param lanes = {GPU_LANES}", f"param jt = {GPU_JT}"]
     p = passes(n)
     out.append("# One block per (group of `lanes` channel pairs, batch); every pass of the transforms is a")

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Session 7, call A: long_conv's four-step FFT form on CUDA (issue 9): kernel tests, torch.fft peer
+# and seqmix in the same call, ncu kernel split; pararnn sequential vs Newton on the H100.
+set -u
+cd "$(dirname "$0")/.."
+bash .gpu/unpack.sh > /dev/null
+mkdir -p $OUT/a
+nvidia-smi --query-gpu=name,clocks.sm,clocks.mem --format=csv,noheader
+export TRITON_CACHE_DIR=/tmp/triton-cache
+timeout 150 bash scripts/gpu_tests.sh $OUT/a/logs 'LongConv|Lmu' > $OUT/a/tests.txt 2>&1
+echo "tests rc=$?"; tail -12 $OUT/a/tests.txt | cut -c1-200
+timeout 120 python3 bench/peers/gpu_peers.py $OUT/a/peers.json --only long_conv,copy --no-ieee > $OUT/a/peers.log 2>&1
+echo "peers rc=$?"; tail -3 $OUT/a/peers.log | cut -c1-200
+timeout 120 .gpu/bin/seqmix-bench --device cuda --variant dispatch --rows long_conv,lmu --repeats 20 --min-time 0.05 \
+    --gpu-peers $OUT/a/peers.json --json $OUT/a/bench_lc.json > $OUT/a/bench_lc.txt 2>&1
+echo "bench rc=$?"; grep -E "ceiling|long_conv|lmu" $OUT/a/bench_lc.txt | cut -c1-300
+timeout 100 ncu --clock-control none --metrics gpu__time_duration.sum --csv \
+    .gpu/bin/seqmix-bench --device cuda --variant dispatch --rows long_conv --no-check --repeats 2 --min-time 0 --warmup 1 \
+    > $OUT/a/ncu_lc.csv 2> $OUT/a/ncu_lc.err
+echo "ncu rc=$?"
+python3 - "$OUT/a/ncu_lc.csv" <<'PY'
+import csv, sys, collections
+rows = [r for r in csv.reader(open(sys.argv[1])) if len(r) > 10]
+if not rows: print("  no rows"); sys.exit()
+h = rows[0]; ki = h.index("Kernel Name"); vi = h.index("Metric Value"); ui = h.index("Metric Unit")
+gi = h.index("Grid Size") if "Grid Size" in h else None
+scale = {"nsecond": 1e-3, "ns": 1e-3, "usecond": 1.0, "us": 1.0, "msecond": 1e3, "ms": 1e3}
+d = collections.defaultdict(list)
+for r in rows[1:]:
+    try: d[(r[ki][:60], r[gi] if gi is not None else "")].append(float(r[vi].replace(",", "")) * scale.get(r[ui], float("nan")))
+    except ValueError: pass
+for (k, g), v in d.items(): print(f"  {k:<60} grid={g:<16} n={len(v):3d} median={sorted(v)[len(v)//2]:9.2f} us")
+PY
+timeout 200 .gpu/bin/seqmix-bench --device cuda --variant cuda-sm90/default,cuda-sm90/newton --rows pararnn --repeats 3 --min-time 0 \
+    --json $OUT/a/bench_pararnn.json > $OUT/a/bench_pararnn.txt 2>&1
+echo "pararnn rc=$?"; grep -E "pararnn" $OUT/a/bench_pararnn.txt | cut -c1-300
