@@ -547,11 +547,16 @@ INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDplr, ::testing::Values("cuda-sm90", "
 // the same bucket, as the runtime does.
 class GpuScheduleLongConv : public GpuSchedule {};
 
+// The FFT length n of a "<target>@fft<n>" variant; 0 for a direct-form one.
+int fft_length(const std::string &variant) {
+    const auto at = variant.find('@');
+    return at == std::string::npos ? 0 : std::stoi(variant.substr(at + 4));
+}
+
 // The spectrum [n/2+1, 2, D] of kf [D,L] from long_conv_filter (empty for a direct-form variant).
 Buffer<float> filter_spectrum(const std::string &variant, Buffer<float> &kf, int D) {
-    const auto at = variant.find('@');
-    if (at == std::string::npos) return Buffer<float>(D, 2, 1);
-    const int n = std::stoi(variant.substr(at + 4));
+    const int n = fft_length(variant);
+    if (n == 0) return Buffer<float>(D, 2, 1);
     Buffer<float> spec(D, 2, n / 2 + 1);
     EXPECT_EQ(jit("long_conv_filter", variant)(kf, spec), 0);
     return spec;
@@ -559,9 +564,8 @@ Buffer<float> filter_spectrum(const std::string &variant, Buffer<float> &kf, int
 
 TEST_P(GpuScheduleLongConv, LongConv) {
     // T fills most of the FFT length: the four-step form's twiddles and rows see every index.
-    const auto at = GetParam().find('@');
-    const bool fft = at != std::string::npos;
-    const int n = fft ? std::stoi(GetParam().substr(at + 4)) : 0;
+    const int n = fft_length(GetParam());
+    const bool fft = n > 0;
     const int B = fft && n > 4096 ? 1 : 2, D = 5, L = fft ? 40 : 20, T = fft ? n - L - 7 : 100;
     std::mt19937_64 rng(12);
     auto u = random_values(B * D * T, rng, -1, 1), kf = random_values(D * L, rng, -0.2, 0.2);
