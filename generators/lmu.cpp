@@ -69,8 +69,8 @@ public:
             fft::Complex w = inv.at(q % lanes, t, {i, q / lanes, b});
             conv(i, c, t, b) = select(c % 2 == 0, w.re, w.im);
             stages = {twiddle, x0, prod, conv};
-            stages.insert(stages.end(), fwd.passes().begin(), fwd.passes().end());
-            stages.insert(stages.end(), inv.passes().begin(), inv.passes().end());
+            stages.insert(stages.end(), fwd.funcs().begin(), fwd.funcs().end());
+            stages.insert(stages.end(), inv.funcs().begin(), inv.funcs().end());
         }
         // Without an initial state the d-term reductions over E have no terms at all.
         RDom rj(0, select(has_init != 0, Dm, 0), "rj");

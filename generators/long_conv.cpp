@@ -81,8 +81,8 @@ public:
             fft::Complex w = inv.at(q % lanes, t, {q / lanes, b});
             conv = select(d % 2 == 0, w.re, w.im);
             stages = {twiddle, x0, prod};
-            stages.insert(stages.end(), fwd.passes().begin(), fwd.passes().end());
-            stages.insert(stages.end(), inv.passes().begin(), inv.passes().end());
+            stages.insert(stages.end(), fwd.funcs().begin(), fwd.funcs().end());
+            stages.insert(stages.end(), inv.funcs().begin(), inv.funcs().end());
         }
         y(t, d, b) = (conv + Dskip(d) * u(t, d, b)) * select(has_gate != 0, gate(t, d, b), 1.0f);
         stages.push_back(y);
@@ -145,16 +145,19 @@ private:
                 .tuple();
         fft::FourStepInverse inv("inv", prod, plan, twiddle, twiddle1, twiddle2, 2);
         inv_mid = inv.mid();
-        res(ln, m1, m2, g, b) = inv.at(ln, m1, m2, {g, b}).tuple();
+        // res holds the real (c = 0) and imaginary (c = 1) results as one Func, so that y reads only
+        // its own channel's half (a Tuple's two values would both be loaded under y's select).
+        Var c("c");
+        const fft::Complex v = inv.at(ln, m1, m2, {g, b});
+        res(c, ln, m1, m2, g, b) = select(c == 0, v.re, v.im);
         stages = {twiddle, twiddle1, twiddle2, x0, fwd_cols, spec_half, spec_t, prod, inv_mid, res};
         for (const fft::Transform *tr : {&fwd.column_transform(), &fwd.row_transform(), &inv.row_transform(),
                                          &inv.column_transform()}) {
-            stages.insert(stages.end(), tr->passes().begin(), tr->passes().end());
+            stages.insert(stages.end(), tr->funcs().begin(), tr->funcs().end());
         }
         Expr q = d / 2;
         Expr pair = q % lanes, group = q / lanes;
-        Expr re = res(pair, t / plan.n2, t % plan.n2, group, b)[0], im = res(pair, t / plan.n2, t % plan.n2, group, b)[1];
-        return select(d % 2 == 0, re, im);
+        return res(d % 2, pair, t / plan.n2, t % plan.n2, group, b);
     }
 };
 
@@ -195,14 +198,14 @@ public:
             };
             stages = {twiddle, twiddle1, twiddle2, x0, fwd.cols(), spec_rows};
             for (const fft::Transform *tr : {&fwd.column_transform(), &fwd.row_transform()}) {
-                stages.insert(stages.end(), tr->passes().begin(), tr->passes().end());
+                stages.insert(stages.end(), tr->funcs().begin(), tr->funcs().end());
             }
         } else {
             x0(ln, k, g) = Tuple(zero_padded(kf, k, 2 * pr, L, D, {}), zero_padded(kf, k, 2 * pr + 1, L, D, {}));
             auto fwd = std::make_shared<fft::Transform>("fwd", x0, n, -1, twiddle, 1);
             z = [=](Expr bin) { return fwd->at(q % lanes, bin, {q / lanes}); };
             stages = {twiddle, x0};
-            stages.insert(stages.end(), fwd->passes().begin(), fwd->passes().end());
+            stages.insert(stages.end(), fwd->funcs().begin(), fwd->funcs().end());
         }
         auto [ka, kb] = fft::split_pair(z(k), z((n - k) % n));
         fft::Complex v = fft::select(d % 2 == 0, ka, kb);

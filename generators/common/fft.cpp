@@ -85,23 +85,40 @@ Transform::Transform(const std::string &prefix, const Func &x, int n, int sign, 
     for (size_t s = 0; s < radix_.size(); s++) {
         const int r = radix_[s];
         stride_.push_back(ns);
+        // The butterfly's r inputs, twiddled, as their own Func: a GPU schedule computes them into
+        // registers before the butterflies, which otherwise reload every input from shared memory
+        // for each of the r outputs (the pass's stores into the block's one shared allocation may
+        // alias its loads for LLVM) and redo every twiddle product r times. Inlined (unscheduled),
+        // the pass is the expression it was.
+        Func in(prefix + std::to_string(s) + "_in");
+        Var qv("q");
+        {
+            Expr k = j % ns;
+            Complex a = input_of_pass(s, ln, j + qv * (n / r), rest_e);
+            if (ns > 1) {
+                // w^(q k / (Ns r)) from the length-n table: index q k n / (Ns r) < n (q = 0: w = 1).
+                Complex w(twiddle(k * (qv * (n / (ns * r)))));
+                if (sign > 0) w = conj(w);
+                a = select(qv == 0, a, a * w);
+            }
+            std::vector<Var> in_vars{ln, qv, j};
+            in_vars.insert(in_vars.end(), rest.begin(), rest.end());
+            in(in_vars) = a.tuple();
+        }
         Func bf(prefix + std::to_string(s));
-        Expr k = j % ns;
         Complex sum;
         for (int q = 0; q < r; q++) {
-            Complex a = input_of_pass(s, ln, j + q * (n / r), rest_e);
-            if (q > 0 && ns > 1) {
-                // w^(q k / (Ns r)) from the length-n table: index q k n / (Ns r) < n.
-                Complex w(twiddle(k * (q * (n / (ns * r)))));
-                if (sign > 0) w = conj(w);
-                a = a * w;
-            }
+            std::vector<Expr> at{ln, Expr(q), j};
+            at.insert(at.end(), rest_e.begin(), rest_e.end());
+            Complex a(in(at));
             Complex term = q == 0 ? a : rotate(a, (p * q) % r, r, sign);
             sum = q == 0 ? term : sum + term;
         }
         std::vector<Var> lhs_vars{ln, p, j};
         lhs_vars.insert(lhs_vars.end(), rest.begin(), rest.end());
         bf(lhs_vars) = sum.tuple();
+        funcs_.push_back(in);
+        funcs_.push_back(bf);
         passes_.push_back(bf);
         ns *= r;
     }

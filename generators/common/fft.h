@@ -68,6 +68,9 @@ public:
     Complex at(const Expr &ln, const Expr &k, const std::vector<Expr> &rest) const;
 
     const std::vector<Func> &passes() const { return passes_; }
+    // Every Func of the transform, for a schedule: per pass s its gathered, twiddled inputs
+    // <prefix>s_in(ln, q, j, rest...) and its butterflies <prefix>s.
+    const std::vector<Func> &funcs() const { return funcs_; }
 
 private:
     Complex input_of_pass(size_t s, const Expr &ln, const Expr &m, const std::vector<Expr> &rest) const;
@@ -75,7 +78,7 @@ private:
     Func x_;
     int n_;
     std::vector<int> radix_, stride_;
-    std::vector<Func> passes_;
+    std::vector<Func> passes_, funcs_;
 };
 
 // The four-step (Bailey) form of a length-n transform, n = n1 n2, for GPUs: every sub-transform is
@@ -98,7 +101,9 @@ struct FourStepPlan {
 inline Expr row_k1(const Expr &pi, const Expr &which, int n1) {
     return Halide::select(which == 0, pi, (n1 - pi) % n1);
 }
-inline Expr row_pair(const Expr &k1, int n1) { return Halide::min(k1, n1 - k1); }
+// (clamped only for bounds inference: a k1 in [0, n1) over a range of threads would give the
+// pairs [0, n1) and twice the rows)
+inline Expr row_pair(const Expr &k1, int n1) { return Halide::clamp(Halide::min(k1, n1 - k1), 0, n1 / 2); }
 inline Expr row_which(const Expr &k1, int n1) { return Halide::select(k1 > n1 / 2, 1, 0); }
 
 // The forward four-step transform of x(ln, m1, m2, rest...) (the signal at n2 m1 + m2):

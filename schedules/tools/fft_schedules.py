@@ -28,17 +28,37 @@ GPU_MAX_N = 32768
 DIRECT_L = 96
 
 
-def passes(n):
+def radices(n):
+    """The radix plan of generators/common/fft.cpp (radix_plan): 4s, one 2 if needed, a 3 last."""
     r, rest = [], n
-    if rest % 3 == 0:
-        r.append(3)
+    three = rest % 3 == 0
+    if three:
         rest //= 3
     while rest % 4 == 0:
         r.append(4)
         rest //= 4
     if rest == 2:
         r.append(2)
-    return len(r)
+    if three:
+        r.append(3)
+    return r
+
+
+def passes(n):
+    return len(radices(n))
+
+
+# Shared-memory padding of the four-step passes (the j extent padded by `pad`, as align_storage), from
+# a count of bank conflicts over every warp's stores and the next pass's loads (session 8): a row
+# pass is stored j-innermost (threads along j write conflict-free) and the Stockham reads of the
+# next pass spread over the banks with these pads (n2 = 128: 56 -> 28 wavefront units); a column
+# pass (m2 innermost, 16 m2 x 2 j per warp) needs its first pass padded by one (n1 = 128: 512 -> 448).
+def row_pads(n2):
+    return {64: [2, 2, 0], 128: [8, 8, 16, 0], 256: [8, 8, 16, 0]}.get(n2, [0] * passes(n2))
+
+
+def col_pads(n1):
+    return [1] + [0] * (passes(n1) - 1)
 
 
 def conditions(mixer, n, prev):
@@ -107,6 +127,10 @@ def four_step_split(n):
 
 # Four-step tiles: columns per block (m2 tile), row pairs per block, threads along a transform.
 COL_TILE, PAIR_TILE, ROW_THREADS, COL_THREADS = 16, 2, 32, 16
+# A pass's gathered, twiddled inputs in registers, per thread before its butterflies: inlined, the
+# butterflies reloaded every input from shared memory per output (PTX of the rows kernel: 290
+# shared loads for 58 stores) and redid each twiddle product r times.
+IN_REGS = "func {0}_in : compute_at {0} jo ; unroll q"
 
 
 def gpu_four_step_body(mixer, n):
@@ -126,26 +150,31 @@ def gpu_four_step_body(mixer, n):
     # 0.69 + 0.52 ms vs 0.60 + 0.43 ms for the two column kernels, call C).
     col_storage = "r0, ln, j, p, r1" + ("" if mixer == "long_conv_filter" else ", r2")
 
-    def col_passes(prefix, at, count):
-        for s in range(count):
-            out.append(f"func {prefix}{s} : compute_at {at} ; reorder_storage {col_storage} ; "
+    def col_passes(prefix, at):
+        for s, (r, pad) in enumerate(zip(radices(n1), col_pads(n1))):
+            align = f" ; align_storage j {n1 // r + pad}" if pad else ""
+            out.append(f"func {prefix}{s} : compute_at {at} ; reorder_storage {col_storage}{align} ; "
                        f"split j into jo, jt by {COL_THREADS} tail GuardWithIf ; "
                        f"reorder ln, p, jo, r0, jt ; gpu_threads r0, jt ; unroll p")
+            out.append(IN_REGS.format(f"{prefix}{s}"))
 
-    def row_passes(prefix, at, count):
-        for s in range(count):
-            out.append(f"func {prefix}{s} : compute_at {at} ; split j into jo, jt by {ROW_THREADS} tail GuardWithIf ; "
+    def row_passes(prefix, at):
+        for s, (r, pad) in enumerate(zip(radices(n2), row_pads(n2))):
+            align = f" ; align_storage j {n2 // r + pad}" if pad else ""
+            out.append(f"func {prefix}{s} : compute_at {at} ; reorder_storage ln, j, p{align} ; "
+                       f"split j into jo, jt by {ROW_THREADS} tail GuardWithIf ; "
                        f"reorder ln, p, jo, jt, r0, r1 ; gpu_threads jt, r0, r1 ; unroll p")
+            out.append(IN_REGS.format(f"{prefix}{s}"))
 
     out.append(f"func fwd_cols : compute_root ; reorder_storage ln, m2, k1, {rest_cols} ; "
                f"split m2 into m2o, m2i by {COL_TILE} tail GuardWithIf ; split k1 into k1o, k1t by {COL_THREADS} tail GuardWithIf ; "
                f"reorder ln, k1o, m2i, k1t, m2o, {rest_cols} ; gpu_blocks m2o, {rest_cols} ; gpu_threads m2i, k1t")
-    col_passes("fwdc", "fwd_cols m2o", passes(n1))
+    col_passes("fwdc", "fwd_cols m2o")
     if mixer == "long_conv_filter":
         out.append(f"func spec_rows : compute_root ; split pi into pio, pit by {PAIR_TILE} tail GuardWithIf ; "
                    f"split k2 into k2o, k2t by {ROW_THREADS} tail GuardWithIf ; reorder ln, k2o, k2t, pit, which, pio, g ; "
                    f"gpu_blocks pio, g ; gpu_threads k2t, pit, which")
-        row_passes("fwdr", "spec_rows pio", passes(n2))
+        row_passes("fwdr", "spec_rows pio")
         out.append("func kf_spec : gpu_tile d, k into dO, ko, di, ki by 32, 8 tail GuardWithIf")
         return out
     # The filter's spectrum transposed into the rows' order (spec_t, one kernel): spec_half reads
@@ -158,14 +187,16 @@ def gpu_four_step_body(mixer, n):
     out.append(f"func inv_mid : compute_root ; split pi into pio, pit by {PAIR_TILE} tail GuardWithIf ; "
                f"split m2 into m2o, m2t by {ROW_THREADS} tail GuardWithIf ; reorder ln, m2o, m2t, pit, which, r1, pio, r0 ; "
                f"gpu_blocks r1, pio, r0 ; gpu_threads m2t, pit, which")
-    row_passes("fwdr", "inv_mid r1", passes(n2))
+    row_passes("fwdr", "inv_mid r1")
     out.append(f"func prod : compute_at inv_mid r1 ; split k2 into k2o, k2t by {ROW_THREADS} tail GuardWithIf ; "
                f"reorder ln, k2o, k2t, pi, which, g, b ; gpu_threads k2t, pi, which")
-    row_passes("invr", "inv_mid r1", passes(n2))
-    out.append(f"func res : compute_root ; reorder_storage ln, m2, m1, g, b ; "
+    row_passes("invr", "inv_mid r1")
+    # res(c, ...): c = 0 the real, 1 the imaginary results, stored apart (c outside m1), so that y
+    # reads only its channel's half.
+    out.append(f"func res : compute_root ; reorder_storage ln, m2, m1, c, g, b ; "
                f"split m2 into m2o, m2i by {COL_TILE} tail GuardWithIf ; split m1 into m1o, m1t by {COL_THREADS} tail GuardWithIf ; "
-               f"reorder ln, m1o, m2i, m1t, m2o, g, b ; gpu_blocks m2o, g, b ; gpu_threads m2i, m1t")
-    col_passes("invc", "res m2o", passes(n1))
+               f"reorder c, ln, m1o, m2i, m1t, m2o, g, b ; gpu_blocks m2o, g, b ; gpu_threads m2i, m1t ; unroll c")
+    col_passes("invc", "res m2o")
     out.append("func y : fuse d, b into db ; gpu_tile t, db into to, dbo, ti, dbi by 128, 1 tail GuardWithIf")
     return out
 
