@@ -139,9 +139,16 @@ def gpu_four_step_body(mixer, n):
     out.append("# The four-step form (generators/common/fft.h, FourStepPlan): each short transform runs in")
     out.append(f"# shared memory; columns by blocks of {COL_TILE} m2 (threads along m2: coalesced), rows by")
     out.append(f"# blocks of {PAIR_TILE} row pairs; the signal crosses global memory between the steps only.")
+    # The twiddle tables: one kernel each where several kernels read a table; a table read by one
+    # kernel only is computed in its blocks instead (n1 or n2 entries per block, one launch less:
+    # ~2.6 us each on the H100, session 8 call C).
     out.append("func twiddle : compute_root ; gpu_tile m into mo, mi by 64 tail GuardWithIf")
-    out.append("func twiddle1 : compute_root ; gpu_tile m into mo, mi by 64 tail GuardWithIf")
-    out.append("func twiddle2 : compute_root ; gpu_tile m into mo, mi by 64 tail GuardWithIf")
+    if mixer == "long_conv_filter":
+        out.append(f"func twiddle1 : compute_at fwd_cols m2o ; split m into mo, mi by {COL_THREADS} tail GuardWithIf ; gpu_threads mi")
+        out.append(f"func twiddle2 : compute_at spec_rows pio ; split m into mo, mi by {ROW_THREADS} tail GuardWithIf ; gpu_threads mi")
+    else:
+        out.append("func twiddle1 : compute_root ; gpu_tile m into mo, mi by 64 tail GuardWithIf")
+        out.append(f"func twiddle2 : compute_at inv_mid r1 ; split m into mo, mi by {ROW_THREADS} tail GuardWithIf ; gpu_threads mi")
     rest_cols = "r0" if mixer == "long_conv_filter" else "r0, r1"
     # A column pass is (ln, p, j, r0 = m2, rest...): m2, the threads' x, innermost in shared memory
     # too (with the default order, (ln, p, j) innermost, a warp's 16 m2 hit one bank: 32-way
@@ -178,10 +185,12 @@ def gpu_four_step_body(mixer, n):
         out.append("func kf_spec : gpu_tile d, k into dO, ko, di, ki by 32, 8 tail GuardWithIf")
         return out
     # The filter's spectrum transposed into the rows' order (spec_t, one kernel): spec_half reads
-    # kf_spec along d into shared memory (padded to 9: conflict-free reads along k2).
-    out.append("func spec_t : compute_root ; split k2 into k2o, k2i by 32 tail GuardWithIf ; split d into dO, di by 8 tail GuardWithIf ; "
-               "reorder k2i, di, k2o, dO, pi ; gpu_blocks k2o, dO, pi ; gpu_threads k2i, di")
-    out.append("func spec_half : compute_at spec_t k2o ; align_storage d 9 ; gpu_threads d, k2")
+    # kf_spec along d into shared memory (padded to 33: conflict-free reads along k2), tiles of
+    # 32 k2 x 32 d, four d per thread (8 d per block: 125 us at B8_D768_T8192; these: 39 us, call C).
+    out.append("func spec_t : compute_root ; split k2 into k2o, k2i by 32 tail GuardWithIf ; split d into dO, di by 32 tail GuardWithIf ; "
+               "split di into dv, dt by 8 ; reorder k2i, dt, dv, k2o, dO, pi ; gpu_blocks k2o, dO, pi ; gpu_threads k2i, dt ; unroll dv")
+    out.append("func spec_half : compute_at spec_t k2o ; align_storage d 33 ; split k2 into k2v, k2t by 8 tail GuardWithIf ; "
+               "reorder d, k2t, k2v ; gpu_threads d, k2t ; unroll k2v")
     # Rows: the batch is the fastest block index, so that the blocks of one channel pair's row
     # pairs in all batches run together and share spec_t through L2.
     out.append(f"func inv_mid : compute_root ; split pi into pio, pit by {PAIR_TILE} tail GuardWithIf ; "
@@ -197,7 +206,9 @@ def gpu_four_step_body(mixer, n):
                f"split m2 into m2o, m2i by {COL_TILE} tail GuardWithIf ; split m1 into m1o, m1t by {COL_THREADS} tail GuardWithIf ; "
                f"reorder c, ln, m1o, m2i, m1t, m2o, g, b ; gpu_blocks m2o, g, b ; gpu_threads m2i, m1t ; unroll c")
     col_passes("invc", "res m2o")
-    out.append("func y : fuse d, b into db ; gpu_tile t, db into to, dbo, ti, dbi by 128, 1 tail GuardWithIf")
+    # y: four t per thread, 128 apart (coalesced per load; 316 -> 275 us at B8_D768_T8192, call C).
+    out.append("func y : fuse d, b into db ; split t into to, ti by 512 tail GuardWithIf ; split ti into tv, tt by 128 ; "
+               "reorder tt, tv, to, db ; gpu_blocks to, db ; gpu_threads tt ; unroll tv")
     return out
 
 
