@@ -182,7 +182,9 @@ def gpu_four_step_body(mixer, n):
                    f"split k2 into k2o, k2t by {ROW_THREADS} tail GuardWithIf ; reorder ln, k2o, k2t, pit, which, pio, g ; "
                    f"gpu_blocks pio, g ; gpu_threads k2t, pit, which")
         row_passes("fwdr", "spec_rows pio")
-        out.append("func kf_spec : gpu_tile d, k into dO, ko, di, ki by 32, 8 tail GuardWithIf")
+        # kf_spec gathers bins k and n - k of each pair from its rows (scattered reads): tiles of 64 d x
+        # 4 k measured 1.836 vs 1.853 ms (32 x 8) at B8_D768_T8192 (16 x 16, 8 x 32: 1.841, 1.854; call D).
+        out.append("func kf_spec : gpu_tile d, k into dO, ko, di, ki by 64, 4 tail GuardWithIf")
         return out
     # The filter's spectrum transposed into the rows' order (spec_t, one kernel): spec_half reads
     # kf_spec along d into shared memory (padded to 33: conflict-free reads along k2), tiles of
