@@ -136,8 +136,11 @@ private:
         spec_t(k2, pi, d) = spec_half(d, pi, k2);
         Expr bin = fft::row_k1(pi, which, plan.n1) + plan.n1 * k2;
         Expr k2m = ((plan.n - bin) % plan.n) / plan.n1;
+        // One load per value: the bin's index is selected, not the loaded value (`which` is a thread
+        // dimension on GPUs, so a select of two loads issues both).
         auto filter_at = [&](Expr dd) {
-            return fft::select(which == 0, fft::Complex(spec_t(k2, pi, dd)), fft::conj(fft::Complex(spec_t(k2m, pi, dd))));
+            const fft::Complex v(spec_t(select(which == 0, k2, k2m), pi, dd));
+            return fft::select(which == 0, v, fft::conj(v));
         };
         prod(ln, k2, pi, which, g, b) =
             fft::pair_product(fwd.at_row(ln, k2, pi, which, {g, b}), fwd.at_row_mirror(ln, k2, pi, which, {g, b}),
