@@ -20,7 +20,6 @@
 #include "common/fft.h"
 #include "common/scheduled_generator.h"
 
-#include <functional>
 #include <memory>
 
 namespace seqmix {
@@ -182,37 +181,39 @@ public:
         twiddle = fft::twiddle_table("twiddle", n);
         Expr pr = g * lanes + ln;
         Expr q = d / 2;
-        std::function<fft::Complex(Expr)> z;  // the packed pair's spectrum at bin k
         if (const int n1 = param("n1"); n1 > 0) {
             // Four steps (GPUs, long_conv's FourStepPlan): x0 -> fwd_cols -> spec_rows (by row pairs,
-            // to global) -> kf_spec, which gathers bins k and -k from their rows.
+            // to global) -> kf_spec, which gathers each bin from its row.
             const fft::FourStepPlan plan(n, n1);
-            Var m1("m1"), m2("m2"), k2("k2"), pi("pi"), which("which");
+            Var m1("m1"), m2("m2"), k2("k2"), pi("pi"), which("which"), c2("c2");
             twiddle1 = fft::twiddle_table("twiddle1", plan.n1);
             twiddle2 = fft::twiddle_table("twiddle2", plan.n2);
             Expr tm = plan.n2 * m1 + m2;
             x0(ln, m1, m2, g) = Tuple(zero_padded(kf, tm, 2 * pr, L, D, {}), zero_padded(kf, tm, 2 * pr + 1, L, D, {}));
             fft::FourStepForward fwd("fwd", x0, plan, twiddle, twiddle1, twiddle2, 1);
-            spec_rows(ln, k2, pi, which, g) = fwd.at_row(ln, k2, pi, which, {g}).tuple();
-            z = [=](Expr bin) {
-                Expr k1 = bin % plan.n1;
-                return fft::Complex(spec_rows(q % lanes, bin / plan.n1, fft::row_pair(k1, plan.n1),
-                                              fft::row_which(k1, plan.n1), q / lanes));
-            };
+            // The pair's two spectra are split in the rows kernel, where bins k and -k (rows k1 and
+            // n1 - k1) are both at hand: spec_rows(c2, ...), c2 = 2 * channel + (0 re, 1 im). kf_spec
+            // gathers one value per output instead of the pair's four.
+            auto [sa, sb] =
+                fft::split_pair(fwd.at_row(ln, k2, pi, which, {g}), fwd.at_row_mirror(ln, k2, pi, which, {g}));
+            spec_rows(c2, ln, k2, pi, which, g) =
+                select(c2 == 0, sa.re, select(c2 == 1, sa.im, select(c2 == 2, sb.re, sb.im)));
+            Expr k1 = k % plan.n1;
+            kf_spec(d, c, k) = spec_rows(2 * (d % 2) + c, q % lanes, k / plan.n1, fft::row_pair(k1, plan.n1),
+                                         fft::row_which(k1, plan.n1), q / lanes);
             stages = {twiddle, twiddle1, twiddle2, x0, fwd.cols(), spec_rows};
             for (const fft::Transform *tr : {&fwd.column_transform(), &fwd.row_transform()}) {
                 stages.insert(stages.end(), tr->funcs().begin(), tr->funcs().end());
             }
         } else {
             x0(ln, k, g) = Tuple(zero_padded(kf, k, 2 * pr, L, D, {}), zero_padded(kf, k, 2 * pr + 1, L, D, {}));
-            auto fwd = std::make_shared<fft::Transform>("fwd", x0, n, -1, twiddle, 1);
-            z = [=](Expr bin) { return fwd->at(q % lanes, bin, {q / lanes}); };
+            fft::Transform fwd("fwd", x0, n, -1, twiddle, 1);
+            auto [ka, kb] = fft::split_pair(fwd.at(q % lanes, k, {q / lanes}), fwd.at(q % lanes, (n - k) % n, {q / lanes}));
+            fft::Complex v = fft::select(d % 2 == 0, ka, kb);
+            kf_spec(d, c, k) = select(c == 0, v.re, v.im);
             stages = {twiddle, x0};
-            stages.insert(stages.end(), fwd->funcs().begin(), fwd->funcs().end());
+            stages.insert(stages.end(), fwd.funcs().begin(), fwd.funcs().end());
         }
-        auto [ka, kb] = fft::split_pair(z(k), z((n - k) % n));
-        fft::Complex v = fft::select(d % 2 == 0, ka, kb);
-        kf_spec(d, c, k) = select(c == 0, v.re, v.im);
         stages.push_back(kf_spec);
 
         kf.set_estimates({{0, 4096}, {0, 768}});

@@ -178,13 +178,15 @@ def gpu_four_step_body(mixer, n):
                f"reorder ln, k1o, m2i, k1t, m2o, {rest_cols} ; gpu_blocks m2o, {rest_cols} ; gpu_threads m2i, k1t")
     col_passes("fwdc", "fwd_cols m2o")
     if mixer == "long_conv_filter":
+        # spec_rows(c2, ...): the two channels' spectra (re, im each), c2 innermost in memory, so that
+        # kf_spec's gather reads one sector per channel pair.
         out.append(f"func spec_rows : compute_root ; split pi into pio, pit by {PAIR_TILE} tail GuardWithIf ; "
-                   f"split k2 into k2o, k2t by {ROW_THREADS} tail GuardWithIf ; reorder ln, k2o, k2t, pit, which, pio, g ; "
-                   f"gpu_blocks pio, g ; gpu_threads k2t, pit, which")
+                   f"split k2 into k2o, k2t by {ROW_THREADS} tail GuardWithIf ; reorder c2, ln, k2o, k2t, pit, which, pio, g ; "
+                   f"gpu_blocks pio, g ; gpu_threads k2t, pit, which ; unroll c2")
         row_passes("fwdr", "spec_rows pio")
         # kf_spec gathers bins k and n - k of each pair from its rows (scattered reads): tiles of 64 d x
         # 4 k measured 1.836 vs 1.853 ms (32 x 8) at B8_D768_T8192 (16 x 16, 8 x 32: 1.841, 1.854; call D).
-        out.append("func kf_spec : gpu_tile d, k into dO, ko, di, ki by 64, 4 tail GuardWithIf")
+        out.append("func kf_spec : bound c min 0 extent 2 ; gpu_tile d, k into dO, ko, di, ki by 64, 4 tail GuardWithIf")
         return out
     # The filter's spectrum transposed into the rows' order (spec_t, one kernel): spec_half reads
     # kf_spec along d into shared memory (padded to 33: conflict-free reads along k2), tiles of
