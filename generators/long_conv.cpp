@@ -106,7 +106,7 @@ protected:
     }
 
 private:
-    Func twiddle1, twiddle2, fwd_cols, inv_mid, res{"res"}, spec_half{"spec_half"}, spec_t{"spec_t"};
+    Func fwd_cols, inv_mid, res{"res"}, spec_half{"spec_half"}, spec_t{"spec_t"};
 
     // The FFT form in four steps (`param n1` > 0, GPUs: common/fft.h, FourStepPlan): x0 (channel
     // pairs packed, the signal at t = n2 m1 + m2) -> fwd_cols (columns, in shared memory per tile
@@ -117,13 +117,10 @@ private:
     Expr four_step_conv(const fft::FourStepPlan &plan, Expr T, Expr D) {
         const int lanes = param("lanes");
         Var m1("m1"), m2("m2"), k2("k2"), pi("pi"), which("which");
-        twiddle = fft::twiddle_table("twiddle", plan.n);
-        twiddle1 = fft::twiddle_table("twiddle1", plan.n1);
-        twiddle2 = fft::twiddle_table("twiddle2", plan.n2);
         Expr pr = g * lanes + ln;
         Expr tm = plan.n2 * m1 + m2;
         x0(ln, m1, m2, g, b) = Tuple(zero_padded(u, tm, 2 * pr, T, D, {b}), zero_padded(u, tm, 2 * pr + 1, T, D, {b}));
-        fft::FourStepForward fwd("fwd", x0, plan, twiddle, twiddle1, twiddle2, 2);
+        fft::FourStepForward fwd("fwd", x0, plan, 2);
         fwd_cols = fwd.cols();
         // The filter's spectrum in the rows' order, so that prod reads it along k2 (kf_spec keeps
         // the channels innermost): spec_t(k2, pi, d) = S_d[pi + n1 k2], the rows `which` = 0; a row
@@ -145,14 +142,17 @@ private:
             fft::pair_product(fwd.at_row(ln, k2, pi, which, {g, b}), fwd.at_row_mirror(ln, k2, pi, which, {g, b}),
                               filter_at(2 * pr), filter_at(2 * pr + 1), plan.n)
                 .tuple();
-        fft::FourStepInverse inv("inv", prod, plan, twiddle, twiddle1, twiddle2, 2);
+        fft::FourStepInverse inv("inv", prod, plan, 2);
         inv_mid = inv.mid();
         // res holds the real (c = 0) and imaginary (c = 1) results as one Func, so that y reads only
         // its own channel's half (a Tuple's two values would both be loaded under y's select).
         Var c("c");
         const fft::Complex v = inv.at(ln, m1, m2, {g, b});
         res(c, ln, m1, m2, g, b) = select(c == 0, v.re, v.im);
-        stages = {twiddle, twiddle1, twiddle2, x0, fwd_cols, spec_half, spec_t, prod, inv_mid, res};
+        stages = {x0, fwd_cols, spec_half, spec_t, prod, inv_mid, res};
+        for (const fft::FourStepTwiddles *tw : {&fwd.twiddles(), &inv.twiddles()}) {
+            for (const Func &f : tw->funcs()) stages.push_back(f);
+        }
         for (const fft::Transform *tr : {&fwd.column_transform(), &fwd.row_transform(), &inv.row_transform(),
                                          &inv.column_transform()}) {
             stages.insert(stages.end(), tr->funcs().begin(), tr->funcs().end());
@@ -171,14 +171,13 @@ public:
     Output<Buffer<float, 3>> kf_spec{"kf_spec"};  // (d, c, k)
 
     Var d{"d"}, c{"c"}, k{"k"}, ln{"ln"}, g{"g"};
-    Func twiddle, twiddle1, twiddle2, x0{"x0"}, spec_rows{"spec_rows"};
+    Func twiddle, x0{"x0"}, spec_rows{"spec_rows"};
     std::vector<Func> stages;
 
     void generate() {
         load_schedule("long_conv_filter");
         const int n = param("n"), lanes = param("lanes");
         Expr L = kf.dim(0).extent(), D = kf.dim(1).extent();
-        twiddle = fft::twiddle_table("twiddle", n);
         Expr pr = g * lanes + ln;
         Expr q = d / 2;
         if (const int n1 = param("n1"); n1 > 0) {
@@ -186,11 +185,9 @@ public:
             // to global) -> kf_spec, which gathers each bin from its row.
             const fft::FourStepPlan plan(n, n1);
             Var m1("m1"), m2("m2"), k2("k2"), pi("pi"), which("which"), c2("c2");
-            twiddle1 = fft::twiddle_table("twiddle1", plan.n1);
-            twiddle2 = fft::twiddle_table("twiddle2", plan.n2);
             Expr tm = plan.n2 * m1 + m2;
             x0(ln, m1, m2, g) = Tuple(zero_padded(kf, tm, 2 * pr, L, D, {}), zero_padded(kf, tm, 2 * pr + 1, L, D, {}));
-            fft::FourStepForward fwd("fwd", x0, plan, twiddle, twiddle1, twiddle2, 1);
+            fft::FourStepForward fwd("fwd", x0, plan, 1);
             // The pair's two spectra are split in the rows kernel, where bins k and -k (rows k1 and
             // n1 - k1) are both at hand: spec_rows(c2, ...), c2 = 2 * channel + (0 re, 1 im). kf_spec
             // gathers one value per output instead of the pair's four.
@@ -201,11 +198,14 @@ public:
             Expr k1 = k % plan.n1;
             kf_spec(d, c, k) = spec_rows(2 * (d % 2) + c, q % lanes, k / plan.n1, fft::row_pair(k1, plan.n1),
                                          fft::row_which(k1, plan.n1), q / lanes);
-            stages = {twiddle, twiddle1, twiddle2, x0, fwd.cols(), spec_rows};
+            stages = {x0, fwd.cols(), spec_rows};
+            const std::vector<Func> tw = fwd.twiddles().funcs();
+            stages.insert(stages.end(), tw.begin(), tw.end());
             for (const fft::Transform *tr : {&fwd.column_transform(), &fwd.row_transform()}) {
                 stages.insert(stages.end(), tr->funcs().begin(), tr->funcs().end());
             }
         } else {
+            twiddle = fft::twiddle_table("twiddle", n);
             x0(ln, k, g) = Tuple(zero_padded(kf, k, 2 * pr, L, D, {}), zero_padded(kf, k, 2 * pr + 1, L, D, {}));
             fft::Transform fwd("fwd", x0, n, -1, twiddle, 1);
             auto [ka, kb] = fft::split_pair(fwd.at(q % lanes, k, {q / lanes}), fwd.at(q % lanes, (n - k) % n, {q / lanes}));

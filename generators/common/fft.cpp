@@ -144,16 +144,24 @@ FourStepPlan::FourStepPlan(int n_, int n1_) : n(n_), n1(n1_), n2(n1_ > 0 ? n_ / 
     }
 }
 
+FourStepTwiddles::FourStepTwiddles(const std::string &prefix, const FourStepPlan &plan)
+    : lo(twiddle_table(prefix + "_twl", plan.n)), hi(twiddle_table(prefix + "_twh", plan.n / L)),
+      col(twiddle_table(prefix + "_tw1", plan.n1)), row(twiddle_table(prefix + "_tw2", plan.n2)) {
+    if (plan.n % L != 0) {
+        throw Halide::CompileError("fft: the four-step form needs n divisible by " + std::to_string(L) + ", not n = " +
+                                   std::to_string(plan.n));
+    }
+}
+
 namespace {
 
-// w_n^(e) for 0 <= e < n from the length-n table, conjugated for the inverse (sign +1), as
-// w_n^(e mod 128) w_n^(128 floor(e / 128)): the four-step twiddle's index m2 k1 jumps by k1
-// between adjacent threads, so a direct lookup reads a scattered sector per point (measured: the
-// big table does not stay in L1); the two factors come from 128 + n/128 entries that do. The
-// product adds one rounding (~1e-7 relative).
-Complex twiddle_at(const Func &tw, const Expr &e, int sign) {
-    constexpr int L = 128;
-    Complex w = Complex(tw(e % L)) * Complex(tw((e / L) * L));
+// w_n^(e) for 0 <= e < n, conjugated for the inverse (sign +1), as w_n^(e mod 128) w_n^(128 floor(e / 128))
+// from the two short tables: the four-step twiddle's index m2 k1 jumps by k1 between adjacent
+// threads, so a lookup in one length-n table reads a scattered sector per point (measured: it does
+// not stay in L1); the two factors come from 128 + n/128 entries, few enough for a block to compute
+// them itself (no kernel of its own). The product adds one rounding (~1e-7 relative).
+Complex twiddle_at(const FourStepTwiddles &tw, const Expr &e, int sign) {
+    Complex w = Complex(tw.lo(e % FourStepTwiddles::L)) * Complex(tw.hi(e / FourStepTwiddles::L));
     return sign > 0 ? conj(w) : w;
 }
 
@@ -165,18 +173,17 @@ std::vector<Expr> prepend(const Expr &a, const std::vector<Expr> &rest) {
 
 }  // namespace
 
-FourStepForward::FourStepForward(const std::string &prefix, const Func &x, const FourStepPlan &plan, const Func &tw,
-                                 const Func &tw1, const Func &tw2, int rest_dims)
-    : plan_(plan), cols_(prefix + "_cols") {
+FourStepForward::FourStepForward(const std::string &prefix, const Func &x, const FourStepPlan &plan, int rest_dims)
+    : plan_(plan), tw_(prefix, plan), cols_(prefix + "_cols") {
     Var ln("ln"), k1("k1"), m2("m2"), m("m"), pi("pi"), which("which");
     const std::vector<Var> rest = rest_vars(rest_dims);
     const std::vector<Expr> rest_e = as_exprs(rest);
-    col_ = std::make_unique<Transform>(prefix + "c", x, plan.n1, -1, tw1, rest_dims + 1);
+    col_ = std::make_unique<Transform>(prefix + "c", x, plan.n1, -1, tw_.col, rest_dims + 1);
     cols_(args(ln, k1, prepend(m2, rest_e))) =
-        (col_->at(ln, k1, prepend(m2, rest_e)) * twiddle_at(tw, m2 * k1, -1)).tuple();
+        (col_->at(ln, k1, prepend(m2, rest_e)) * twiddle_at(tw_, m2 * k1, -1)).tuple();
     Func row_in(prefix + "_row_in");
     row_in(args(ln, m, args(pi, which, rest_e))) = cols_(args(ln, row_k1(pi, which, plan.n1), prepend(m, rest_e)));
-    row_ = std::make_unique<Transform>(prefix + "r", row_in, plan.n2, -1, tw2, rest_dims + 2);
+    row_ = std::make_unique<Transform>(prefix + "r", row_in, plan.n2, -1, tw_.row, rest_dims + 2);
 }
 
 Complex FourStepForward::at_row(const Expr &ln, const Expr &k2, const Expr &pi, const Expr &which,
@@ -191,20 +198,19 @@ Complex FourStepForward::at_row_mirror(const Expr &ln, const Expr &k2, const Exp
     return row_->at(ln, k2m, args(pi, 1 - which, rest));
 }
 
-FourStepInverse::FourStepInverse(const std::string &prefix, const Func &spec, const FourStepPlan &plan, const Func &tw,
-                                 const Func &tw1, const Func &tw2, int rest_dims)
-    : plan_(plan), mid_(prefix + "_mid") {
+FourStepInverse::FourStepInverse(const std::string &prefix, const Func &spec, const FourStepPlan &plan, int rest_dims)
+    : plan_(plan), tw_(prefix, plan), mid_(prefix + "_mid") {
     Var ln("ln"), m2("m2"), k1("k1"), pi("pi"), which("which");
     const std::vector<Var> rest = rest_vars(rest_dims);
     const std::vector<Expr> rest_e = as_exprs(rest);
-    row_ = std::make_unique<Transform>(prefix + "r", spec, plan.n2, +1, tw2, rest_dims + 2);
+    row_ = std::make_unique<Transform>(prefix + "r", spec, plan.n2, +1, tw_.row, rest_dims + 2);
     const std::vector<Expr> pw = args(pi, which, rest_e);
     mid_(args(ln, m2, pw)) =
-        (row_->at(ln, m2, pw) * twiddle_at(tw, m2 * row_k1(pi, which, plan.n1), +1)).tuple();
+        (row_->at(ln, m2, pw) * twiddle_at(tw_, m2 * row_k1(pi, which, plan.n1), +1)).tuple();
     Func col_in(prefix + "_col_in");
     col_in(args(ln, k1, prepend(m2, rest_e))) =
         mid_(args(ln, m2, args(row_pair(k1, plan.n1), row_which(k1, plan.n1), rest_e)));
-    col_ = std::make_unique<Transform>(prefix + "c", col_in, plan.n1, +1, tw1, rest_dims + 1);
+    col_ = std::make_unique<Transform>(prefix + "c", col_in, plan.n1, +1, tw_.col, rest_dims + 1);
 }
 
 Complex FourStepInverse::at(const Expr &ln, const Expr &m1, const Expr &m2, const std::vector<Expr> &rest) const {

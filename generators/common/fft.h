@@ -98,6 +98,17 @@ struct FourStepPlan {
     FourStepPlan(int n_, int n1_);  // fails (Halide::CompileError) unless n1 divides n
 };
 
+// The twiddle tables of one four-step transform, its own (named <prefix>_twl, _twh, _tw1, _tw2) so
+// that a schedule can compute each in the one kernel that reads it: lo(e) = w_n^e (e < L) and
+// hi(h) = w_n^(L h) give w_n^e = lo(e mod L) hi(floor(e / L)); col and row are the tables of the
+// n1- and n2-point transforms.
+struct FourStepTwiddles {
+    static constexpr int L = 128;
+    Func lo, hi, col, row;
+    FourStepTwiddles(const std::string &prefix, const FourStepPlan &plan);  // fails unless L divides n
+    std::vector<Func> funcs() const { return {lo, hi, col, row}; }
+};
+
 inline Expr row_k1(const Expr &pi, const Expr &which, int n1) {
     return Halide::select(which == 0, pi, (n1 - pi) % n1);
 }
@@ -109,11 +120,9 @@ inline Expr row_which(const Expr &k1, int n1) { return Halide::select(k1 > n1 / 
 // The forward four-step transform of x(ln, m1, m2, rest...) (the signal at n2 m1 + m2):
 //   cols(ln, k1, m2, rest...) = w_n^(m2 k1) [n1-point transform over m1](k1)   (passes <prefix>c0..)
 //   the rows: n2-point transforms over m2 of cols at row row_k1(pi, which)    (passes <prefix>r0..)
-// `tw`, `tw1`, `tw2` are the twiddle tables of lengths n, n1 and n2.
 class FourStepForward {
 public:
-    FourStepForward(const std::string &prefix, const Func &x, const FourStepPlan &plan, const Func &tw,
-                    const Func &tw1, const Func &tw2, int rest_dims);
+    FourStepForward(const std::string &prefix, const Func &x, const FourStepPlan &plan, int rest_dims);
 
     // X[k1 + n1 k2] for the row pair (pi, which) holding k1, at k2.
     Complex at_row(const Expr &ln, const Expr &k2, const Expr &pi, const Expr &which,
@@ -123,11 +132,13 @@ public:
                           const std::vector<Expr> &rest) const;
 
     const Func &cols() const { return cols_; }
+    const FourStepTwiddles &twiddles() const { return tw_; }
     const Transform &column_transform() const { return *col_; }
     const Transform &row_transform() const { return *row_; }
 
 private:
     FourStepPlan plan_;
+    FourStepTwiddles tw_;
     Func cols_;
     std::unique_ptr<Transform> col_, row_;
 };
@@ -140,17 +151,18 @@ private:
 // whose output at (ln, m1, {m2, rest}) is the signal at n2 m1 + m2.
 class FourStepInverse {
 public:
-    FourStepInverse(const std::string &prefix, const Func &spec, const FourStepPlan &plan, const Func &tw,
-                    const Func &tw1, const Func &tw2, int rest_dims);
+    FourStepInverse(const std::string &prefix, const Func &spec, const FourStepPlan &plan, int rest_dims);
 
     Complex at(const Expr &ln, const Expr &m1, const Expr &m2, const std::vector<Expr> &rest) const;
 
     const Func &mid() const { return mid_; }
+    const FourStepTwiddles &twiddles() const { return tw_; }
     const Transform &row_transform() const { return *row_; }
     const Transform &column_transform() const { return *col_; }
 
 private:
     FourStepPlan plan_;
+    FourStepTwiddles tw_;
     Func mid_;
     std::unique_ptr<Transform> row_, col_;
 };

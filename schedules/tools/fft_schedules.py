@@ -139,16 +139,31 @@ def gpu_four_step_body(mixer, n):
     out.append("# The four-step form (generators/common/fft.h, FourStepPlan): each short transform runs in")
     out.append(f"# shared memory; columns by blocks of {COL_TILE} m2 (threads along m2: coalesced), rows by")
     out.append(f"# blocks of {PAIR_TILE} row pairs; the signal crosses global memory between the steps only.")
-    # The twiddle tables: one kernel each where several kernels read a table; a table read by one
-    # kernel only is computed in its blocks instead (n1 or n2 entries per block, one launch less:
-    # ~2.6 us each on the H100, session 8 call C).
-    out.append("func twiddle : compute_root ; gpu_tile m into mo, mi by 64 tail GuardWithIf")
+    # The twiddle tables: each four-step transform has its own (generators/common/fft.h,
+    # FourStepTwiddles: 128 + n/128 entries for the four-step twiddle, n1 and n2 for the short
+    # transforms), computed in the blocks of the one kernel that reads it: no kernel of their own
+    # (~2.6 us each on the H100 at small shapes, session 8 calls C and I).
+    # Every thread of the block computes entries (a table on one thread dimension left 15 of 16
+    # threads idle: the blocks' sine/cosine time outgrew the saved launches, call I).
+    on_cols = (f"split m into mo, mi by {COL_THREADS} tail GuardWithIf ; split mo into mo, mt by {COL_THREADS} tail GuardWithIf ; "
+               f"gpu_threads mi, mt")
+    on_rows = (f"split m into mo, mi by {ROW_THREADS} tail GuardWithIf ; split mo into mo, mt by {PAIR_TILE} tail GuardWithIf ; "
+               f"split mo into mo, mu by 2 tail GuardWithIf ; gpu_threads mi, mt, mu")
+
+    def tables(prefix, placed):
+        for t, at, on in placed:
+            out.append(f"func {prefix}_{t} : compute_at {at} ; {on}")
+
     if mixer == "long_conv_filter":
-        out.append(f"func twiddle1 : compute_at fwd_cols m2o ; split m into mo, mi by {COL_THREADS} tail GuardWithIf ; gpu_threads mi")
-        out.append(f"func twiddle2 : compute_at spec_rows pio ; split m into mo, mi by {ROW_THREADS} tail GuardWithIf ; gpu_threads mi")
+        rows_at = "spec_rows pio"
     else:
-        out.append("func twiddle1 : compute_root ; gpu_tile m into mo, mi by 64 tail GuardWithIf")
-        out.append(f"func twiddle2 : compute_at inv_mid r1 ; split m into mo, mi by {ROW_THREADS} tail GuardWithIf ; gpu_threads mi")
+        rows_at = "inv_mid r1"
+    tables("fwd", [("twl", "fwd_cols m2o", on_cols), ("twh", "fwd_cols m2o", on_cols), ("tw1", "fwd_cols m2o", on_cols),
+                   ("tw2", rows_at, on_rows)])
+    if mixer != "long_conv_filter":
+        # the inverse: its four-step twiddle (twl, twh) and rows in the rows kernel, its columns in res
+        tables("inv", [("twl", rows_at, on_rows), ("twh", rows_at, on_rows), ("tw2", rows_at, on_rows),
+                       ("tw1", "res m2o", on_cols)])
     rest_cols = "r0" if mixer == "long_conv_filter" else "r0, r1"
     # A column pass is (ln, p, j, r0 = m2, rest...): m2, the threads' x, innermost in shared memory
     # too (with the default order, (ln, p, j) innermost, a warp's 16 m2 hit one bank: 32-way
