@@ -26,15 +26,4 @@ timeout 60 ncu --clock-control none --metrics gpu__time_duration.sum --csv \
     .gpu/bin/seqmix-bench --device cuda --variant dispatch --rows long_conv --no-check --repeats 2 --min-time 0 --warmup 1 \
     > $OUT/d/ncu_lc.csv 2> $OUT/d/ncu.err
 echo "ncu rc=$?"
-python3 - "$OUT/d/ncu_lc.csv" <<'PY'
-import csv, sys, collections
-rows = [r for r in csv.reader(open(sys.argv[1])) if len(r) >= 4]
-if not rows: print("  no rows"); sys.exit()
-h = rows[0]; ki = h.index("Kernel Name"); vi = h.index("Metric Value"); ui = h.index("Metric Unit"); gi = h.index("Grid Size")
-scale = {"nsecond": 1e-3, "ns": 1e-3, "usecond": 1.0, "us": 1.0, "msecond": 1e3, "ms": 1e3}
-d = collections.OrderedDict()
-for r in rows[1:]:
-    try: d.setdefault((r[ki][:45], r[gi]), []).append(float(r[vi].replace(",", "")) * scale.get(r[ui], float("nan")))
-    except ValueError: pass
-for (k, g), v in d.items(): print(f"  {k:<45} grid={g:<16} n={len(v):3d} median={sorted(v)[len(v)//2]:9.2f} us")
-PY
+python3 "$(dirname "$0")/../bench/results/2026-11-27-h100-s8/ncu_split.py" "$OUT/d/ncu_lc.csv"
