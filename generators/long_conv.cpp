@@ -106,7 +106,7 @@ protected:
     }
 
 private:
-    Func fwd_cols, inv_mid, res{"res"}, spec_half{"spec_half"}, spec_t{"spec_t"};
+    Func res{"res"}, spec_half{"spec_half"}, spec_t{"spec_t"};
 
     // The FFT form in four steps (`param n1` > 0, GPUs: common/fft.h, FourStepPlan): x0 (channel
     // pairs packed, the signal at t = n2 m1 + m2) -> fwd_cols (columns, in shared memory per tile
@@ -121,7 +121,6 @@ private:
         Expr tm = plan.n2 * m1 + m2;
         x0(ln, m1, m2, g, b) = Tuple(zero_padded(u, tm, 2 * pr, T, D, {b}), zero_padded(u, tm, 2 * pr + 1, T, D, {b}));
         fft::FourStepForward fwd("fwd", x0, plan, 2);
-        fwd_cols = fwd.cols();
         // The filter's spectrum in the rows' order, so that prod reads it along k2 (kf_spec keeps
         // the channels innermost): spec_t(k2, pi, d) = S_d[pi + n1 k2], the rows `which` = 0; a row
         // `which` = 1 holds the bins n - k of its pair's row, whose values are conj(S_d[k]) (real
@@ -143,20 +142,13 @@ private:
                               filter_at(2 * pr), filter_at(2 * pr + 1), plan.n)
                 .tuple();
         fft::FourStepInverse inv("inv", prod, plan, 2);
-        inv_mid = inv.mid();
         // res holds the real (c = 0) and imaginary (c = 1) results as one Func, so that y reads only
         // its own channel's half (a Tuple's two values would both be loaded under y's select).
         Var c("c");
         const fft::Complex v = inv.at(ln, m1, m2, {g, b});
         res(c, ln, m1, m2, g, b) = select(c == 0, v.re, v.im);
-        stages = {x0, fwd_cols, spec_half, spec_t, prod, inv_mid, res};
-        for (const fft::FourStepTwiddles *tw : {&fwd.twiddles(), &inv.twiddles()}) {
-            for (const Func &f : tw->funcs()) stages.push_back(f);
-        }
-        for (const fft::Transform *tr : {&fwd.column_transform(), &fwd.row_transform(), &inv.row_transform(),
-                                         &inv.column_transform()}) {
-            stages.insert(stages.end(), tr->funcs().begin(), tr->funcs().end());
-        }
+        stages = {x0, spec_half, spec_t, prod, res};
+        for (const std::vector<Func> &fs : {fwd.funcs(), inv.funcs()}) stages.insert(stages.end(), fs.begin(), fs.end());
         Expr q = d / 2;
         Expr pair = q % lanes, group = q / lanes;
         return res(d % 2, pair, t / plan.n2, t % plan.n2, group, b);
@@ -198,12 +190,9 @@ public:
             Expr k1 = k % plan.n1;
             kf_spec(d, c, k) = spec_rows(2 * (d % 2) + c, q % lanes, k / plan.n1, fft::row_pair(k1, plan.n1),
                                          fft::row_which(k1, plan.n1), q / lanes);
-            stages = {x0, fwd.cols(), spec_rows};
-            const std::vector<Func> tw = fwd.twiddles().funcs();
-            stages.insert(stages.end(), tw.begin(), tw.end());
-            for (const fft::Transform *tr : {&fwd.column_transform(), &fwd.row_transform()}) {
-                stages.insert(stages.end(), tr->funcs().begin(), tr->funcs().end());
-            }
+            stages = {x0, spec_rows};
+            const std::vector<Func> fs = fwd.funcs();
+            stages.insert(stages.end(), fs.begin(), fs.end());
         } else {
             twiddle = fft::twiddle_table("twiddle", n);
             x0(ln, k, g) = Tuple(zero_padded(kf, k, 2 * pr, L, D, {}), zero_padded(kf, k, 2 * pr + 1, L, D, {}));

@@ -68,6 +68,12 @@ std::vector<Expr> as_exprs(const std::vector<Var> &vars) {
     return std::vector<Expr>(vars.begin(), vars.end());
 }
 
+std::vector<Expr> prepend(const Expr &a, const std::vector<Expr> &rest) {
+    std::vector<Expr> all{a};
+    all.insert(all.end(), rest.begin(), rest.end());
+    return all;
+}
+
 std::vector<Expr> args(const Expr &a, const Expr &b, const std::vector<Expr> &rest) {
     std::vector<Expr> all{a, b};
     all.insert(all.end(), rest.begin(), rest.end());
@@ -108,9 +114,7 @@ Transform::Transform(const std::string &prefix, const Func &x, int n, int sign, 
         Func bf(prefix + std::to_string(s));
         Complex sum;
         for (int q = 0; q < r; q++) {
-            std::vector<Expr> at{ln, Expr(q), j};
-            at.insert(at.end(), rest_e.begin(), rest_e.end());
-            Complex a(in(at));
+            Complex a(in(args(ln, q, prepend(j, rest_e))));
             Complex term = q == 0 ? a : rotate(a, (p * q) % r, r, sign);
             sum = q == 0 ? term : sum + term;
         }
@@ -165,12 +169,6 @@ Complex twiddle_at(const FourStepTwiddles &tw, const Expr &e, int sign) {
     return sign > 0 ? conj(w) : w;
 }
 
-std::vector<Expr> prepend(const Expr &a, const std::vector<Expr> &rest) {
-    std::vector<Expr> all{a};
-    all.insert(all.end(), rest.begin(), rest.end());
-    return all;
-}
-
 }  // namespace
 
 FourStepForward::FourStepForward(const std::string &prefix, const Func &x, const FourStepPlan &plan, int rest_dims)
@@ -184,6 +182,13 @@ FourStepForward::FourStepForward(const std::string &prefix, const Func &x, const
     Func row_in(prefix + "_row_in");
     row_in(args(ln, m, args(pi, which, rest_e))) = cols_(args(ln, row_k1(pi, which, plan.n1), prepend(m, rest_e)));
     row_ = std::make_unique<Transform>(prefix + "r", row_in, plan.n2, -1, tw_.row, rest_dims + 2);
+}
+
+std::vector<Func> FourStepForward::funcs() const {
+    std::vector<Func> all = tw_.funcs();
+    all.push_back(cols_);
+    for (const Transform *tr : {col_.get(), row_.get()}) all.insert(all.end(), tr->funcs().begin(), tr->funcs().end());
+    return all;
 }
 
 Complex FourStepForward::at_row(const Expr &ln, const Expr &k2, const Expr &pi, const Expr &which,
@@ -211,6 +216,13 @@ FourStepInverse::FourStepInverse(const std::string &prefix, const Func &spec, co
     col_in(args(ln, k1, prepend(m2, rest_e))) =
         mid_(args(ln, m2, args(row_pair(k1, plan.n1), row_which(k1, plan.n1), rest_e)));
     col_ = std::make_unique<Transform>(prefix + "c", col_in, plan.n1, +1, tw_.col, rest_dims + 1);
+}
+
+std::vector<Func> FourStepInverse::funcs() const {
+    std::vector<Func> all = tw_.funcs();
+    all.push_back(mid_);
+    for (const Transform *tr : {row_.get(), col_.get()}) all.insert(all.end(), tr->funcs().begin(), tr->funcs().end());
+    return all;
 }
 
 Complex FourStepInverse::at(const Expr &ln, const Expr &m1, const Expr &m2, const std::vector<Expr> &rest) const {

@@ -67,7 +67,6 @@ public:
     // The transform at flat index k (any integer Expr in [0, n)), rest = the batch indices.
     Complex at(const Expr &ln, const Expr &k, const std::vector<Expr> &rest) const;
 
-    const std::vector<Func> &passes() const { return passes_; }
     // Every Func of the transform, for a schedule: per pass s its gathered, twiddled inputs
     // <prefix>s_in(ln, q, j, rest...) and its butterflies <prefix>s.
     const std::vector<Func> &funcs() const { return funcs_; }
@@ -131,10 +130,8 @@ public:
     Complex at_row_mirror(const Expr &ln, const Expr &k2, const Expr &pi, const Expr &which,
                           const std::vector<Expr> &rest) const;
 
-    const Func &cols() const { return cols_; }
-    const FourStepTwiddles &twiddles() const { return tw_; }
-    const Transform &column_transform() const { return *col_; }
-    const Transform &row_transform() const { return *row_; }
+    // Every Func to schedule: the twiddle tables, cols and both transforms' passes.
+    std::vector<Func> funcs() const;
 
 private:
     FourStepPlan plan_;
@@ -155,10 +152,8 @@ public:
 
     Complex at(const Expr &ln, const Expr &m1, const Expr &m2, const std::vector<Expr> &rest) const;
 
-    const Func &mid() const { return mid_; }
-    const FourStepTwiddles &twiddles() const { return tw_; }
-    const Transform &row_transform() const { return *row_; }
-    const Transform &column_transform() const { return *col_; }
+    // Every Func to schedule: the twiddle tables, mid and both transforms' passes.
+    std::vector<Func> funcs() const;
 
 private:
     FourStepPlan plan_;

@@ -8,6 +8,8 @@ one Func per pass: generators/common/fft.h), so they are written from one templa
 (`python3 schedules/tools/fft_schedules.py`), commit its output. Hand-tuned files (without the
 marker line below) are left alone.
 """
+import functools
+import itertools
 import os
 
 MARK = "# Written by schedules/tools/fft_schedules.py"
@@ -48,17 +50,70 @@ def passes(n):
     return len(radices(n))
 
 
-# Shared-memory padding of the four-step passes (the j extent padded by `pad`, as align_storage), from
-# a count of bank conflicts over every warp's stores and the next pass's loads (session 8): a row
-# pass is stored j-innermost (threads along j write conflict-free) and the Stockham reads of the
-# next pass spread over the banks with these pads (n2 = 128: 56 -> 28 wavefront units); a column
-# pass (m2 innermost, 16 m2 x 2 j per warp) needs its first pass padded by one (n1 = 128: 512 -> 448).
+# Shared-memory padding of the four-step passes: the j extent of pass s padded by pads[s] (as
+# align_storage), chosen by counting bank conflicts (session 8). A row pass is stored j-innermost
+# (a warp's 32 threads along j store conflict-free); a column pass m2-innermost (a warp is 16 m2 x
+# 2 j). The cost of a padding is the sum over every warp instruction of its stores and of the next
+# pass's Stockham loads (generators/common/fft.cpp, Transform::input_of_pass) of the most distinct
+# addresses that share a bank; the cheapest padding wins, ties to the least padding (n2 = 128:
+# 56 -> 28, n1 = 128: 512 -> 448 wavefront units).
+PAD_CHOICES = [0, 1, 2, 4, 8, 16]
+
+
+def _bank_ways(addresses):
+    banks = {}
+    for a in set(addresses):
+        banks.setdefault(a % 32, set()).add(a)
+    return max(len(v) for v in banks.values())
+
+
+def _conflicts(n, pads, kind):
+    rs = radices(n)
+    strides = [1]
+    for r in rs[:-1]:
+        strides.append(strides[-1] * r)
+
+    def warps(extent):  # the (j, m2) of each warp's threads
+        if kind == "row":
+            return [[(j, 0) for j in range(w, min(extent, w + 32))] for w in range(0, extent, 32)]
+        return [[(j + t // 16, t % 16) for t in range(32) if j + t // 16 < extent] for j in range(0, extent, 2)]
+
+    total = 0
+    for s, r in enumerate(rs):
+        stride = n // r + pads[s]
+
+        def addr(p, j, m2):
+            return j + stride * p if kind == "row" else m2 + 16 * (j + stride * p)
+
+        for w in warps(n // r):
+            total += sum(_bank_ways([addr(p, j, m2) for j, m2 in w]) for p in range(r))
+        if s + 1 < len(rs):
+            r2, ns = rs[s + 1], strides[s]
+            for w in warps(n // r2):
+                for q in range(r2):
+                    ms = [j + q * (n // r2) for j, _ in w]
+                    total += _bank_ways([addr((m // ns) % r, (m // (ns * r)) * ns + m % ns, m2)
+                                         for m, (_, m2) in zip(ms, w)])
+    return total
+
+
+def _best_pads(n, kind):
+    best = None
+    for pads in itertools.product(PAD_CHOICES, repeat=passes(n)):
+        key = (_conflicts(n, pads, kind), sum(pads))
+        if best is None or key < best[0]:
+            best = (key, list(pads))
+    return best[1]
+
+
+@functools.lru_cache(maxsize=None)
 def row_pads(n2):
-    return {64: [2, 2, 0], 128: [8, 8, 16, 0], 256: [8, 8, 16, 0]}.get(n2, [0] * passes(n2))
+    return _best_pads(n2, "row")
 
 
+@functools.lru_cache(maxsize=None)
 def col_pads(n1):
-    return [1] + [0] * (passes(n1) - 1)
+    return _best_pads(n1, "col")
 
 
 def conditions(mixer, n, prev):
@@ -199,8 +254,9 @@ def gpu_four_step_body(mixer, n):
                    f"split k2 into k2o, k2t by {ROW_THREADS} tail GuardWithIf ; reorder c2, ln, k2o, k2t, pit, which, pio, g ; "
                    f"gpu_blocks pio, g ; gpu_threads k2t, pit, which ; unroll c2")
         row_passes("fwdr", "spec_rows pio")
-        # kf_spec gathers bins k and n - k of each pair from its rows (scattered reads): tiles of 64 d x
-        # 4 k measured 1.836 vs 1.853 ms (32 x 8) at B8_D768_T8192 (16 x 16, 8 x 32: 1.841, 1.854; call D).
+        # kf_spec gathers one value per output from spec_rows (scattered reads along d). Tiles of
+        # 64 d x 4 k, measured when it still gathered the pair's four values and split them itself:
+        # 1.836 vs 1.853 ms (32 x 8) at B8_D768_T8192 (16 x 16, 8 x 32: 1.841, 1.854; call D).
         out.append("func kf_spec : bound c min 0 extent 2 ; gpu_tile d, k into dO, ko, di, ki by 64, 4 tail GuardWithIf")
         return out
     # The filter's spectrum transposed into the rows' order (spec_t, one kernel): spec_half reads
