@@ -13,7 +13,7 @@
 //   3. the fix-up: every chunk rescanned from its true entering state hc(c) (chunks in parallel),
 //      y from the rescanned states.
 // Padded positions past T have dt = 0 (decay 1, no input): the state passes through unchanged.
-// Stages: dt, xdt -> dtcum -> hlast -> hc -> hs -> y_sum -> y; final_state reads hc.
+// Stages: rate (A), dt, xdt -> dtcum -> hlast -> hc -> hs -> y_sum -> y; final_state reads hc.
 //
 // `selective_scan_step`: one token (mamba's selective_state_update). Stages: dt -> updated ->
 // y_sum -> y; new_state = updated.
@@ -46,6 +46,14 @@ Expr softplus_if(Expr v, Expr on) {
     return select(on != 0, sp, v);
 }
 
+// The group of channel d among G groups of D / G channels. One group (mamba's default) is named
+// on its own: a schedule specialised on G == 1 then reads one Bm/Cm value for every channel of a
+// vector, which `d / (D / G)` cannot promise (Halide cannot prove a vector of channels stays in
+// one group).
+Expr group(Expr d, Expr D, Expr G) {
+    return select(G == 1, 0, d / (D / G));
+}
+
 Expr silu_gate(Expr zv, Expr has_z) {
     return select(has_z != 0, zv / (1.0f + exp(-zv)), 1.0f);
 }
@@ -67,7 +75,7 @@ public:
     Output<Buffer<float, 3>> final_state{"final_state"};  // (n, d, b)
 
     Var t{"t"}, i{"i"}, c{"c"}, n{"n"}, d{"d"}, b{"b"};
-    Func dt{"dt"}, xdt{"xdt"}, dtcum{"dtcum"}, hlast{"hlast"}, hc{"hc"}, hs{"hs"}, y_sum{"y_sum"};
+    Func rate{"rate"}, dt{"dt"}, xdt{"xdt"}, dtcum{"dtcum"}, hlast{"hlast"}, hc{"hc"}, hs{"hs"}, y_sum{"y_sum"};
 
     void generate() {
         load_schedule("selective_scan");
@@ -78,14 +86,17 @@ public:
         Expr nc = (T + C - 1) / C;
         Expr tt = clamp(t, 0, T - 1);
 
+        // A as a stage of its own, so that a schedule vectorising across channels can store it
+        // channel-innermost (A [D,N] is contiguous along n).
+        rate(n, d) = A(n, d);
         // dt and dt * x, zero past the end of the sequence.
         dt(t, d, b) = select(t < T, softplus_if(delta(tt, d, b) + delta_bias(d), delta_softplus), 0.0f);
         xdt(t, d, b) = dt(t, d, b) * x(tt, d, b);
         auto bm = [&](Expr n_, Expr t_, Expr d_, Expr b_) {
-            return Bm(clamp(t_, 0, T - 1), n_, d_ / (D / Bm.dim(2).extent()), b_);
+            return Bm(clamp(t_, 0, T - 1), n_, group(d_, D, Bm.dim(2).extent()), b_);
         };
         auto cm = [&](Expr n_, Expr t_, Expr d_, Expr b_) {
-            return Cm(clamp(t_, 0, T - 1), n_, d_ / (D / Cm.dim(2).extent()), b_);
+            return Cm(clamp(t_, 0, T - 1), n_, group(d_, D, Cm.dim(2).extent()), b_);
         };
 
         // 1. Within-chunk cumulative dt and the local end state of each chunk.
@@ -96,7 +107,7 @@ public:
         ri.where(c * C + ri < T);  // the last chunk's padding adds nothing: skip it
         Expr tr = c * C + ri;
         hlast(n, c, d, b) = 0.0f;
-        hlast(n, c, d, b) += exp(A(n, d) * (dtcum(C - 1, c, d, b) - dtcum(ri, c, d, b))) * xdt(tr, d, b) * bm(n, tr, d, b);
+        hlast(n, c, d, b) += exp(rate(n, d) * (dtcum(C - 1, c, d, b) - dtcum(ri, c, d, b))) * xdt(tr, d, b) * bm(n, tr, d, b);
 
         // 2. Chunk boundaries, sequentially: hc(c) is the state entering chunk c. With
         //    `final_from_scan`, the final state is read from the rescan of the last chunk (step 3)
@@ -105,19 +116,21 @@ public:
         const bool final_from_scan = param("final_from_scan") != 0;
         hc(n, c, d, b) = initial_state(n, d, b);
         RDom rc(1, final_from_scan ? nc - 1 : nc, "rc");
-        hc(n, rc, d, b) = exp(A(n, d) * dtcum(C - 1, rc - 1, d, b)) * hc(n, rc - 1, d, b) + hlast(n, rc - 1, d, b);
+        hc(n, rc, d, b) = exp(rate(n, d) * dtcum(C - 1, rc - 1, d, b)) * hc(n, rc - 1, d, b) + hlast(n, rc - 1, d, b);
 
-        // 3. Each chunk rescanned from hc(c); position ri reads its predecessor (hc at ri == 0).
-        hs(n, i, c, d, b) = 0.0f;
-        Expr prev = select(ri == 0, hc(n, c, d, b), hs(n, max(ri - 1, 0), c, d, b));
-        hs(n, ri, c, d, b) = exp(A(n, d) * dt(tr, d, b)) * prev + xdt(tr, d, b) * bm(n, tr, d, b);
+        // 3. Each chunk rescanned from hc(c): hs(i, c) is the state after the chunk's first i
+        //    tokens, so hs(0, c) = hc(c) and every step reads the one before it, with no boundary
+        //    case (a CPU schedule keeps that operand in a register instead of reloading it).
+        hs(n, i, c, d, b) = undef<float>();
+        hs(n, 0, c, d, b) = hc(n, c, d, b);
+        hs(n, ri + 1, c, d, b) = exp(rate(n, d) * dt(tr, d, b)) * hs(n, ri, c, d, b) + xdt(tr, d, b) * bm(n, tr, d, b);
 
         RDom rn(0, N, "rn");
         y_sum(i, c, d, b) = 0.0f;
-        y_sum(i, c, d, b) += cm(rn, c * C + i, d, b) * hs(rn, i, c, d, b);
+        y_sum(i, c, d, b) += cm(rn, c * C + i, d, b) * hs(rn, i + 1, c, d, b);
         y(t, d, b) = (y_sum(t % C, t / C, d, b) + Dskip(d) * x(t, d, b)) * silu_gate(z(t, d, b), has_z);
         if (final_from_scan) {
-            final_state(n, d, b) = hs(n, T - 1 - (nc - 1) * C, nc - 1, d, b);
+            final_state(n, d, b) = hs(n, T - (nc - 1) * C, nc - 1, d, b);
         } else {
             final_state(n, d, b) = hc(n, nc, d, b);
         }
@@ -138,13 +151,13 @@ public:
     }
 
     void schedule() {
-        apply_schedule({dt, xdt, dtcum, hlast, hc, hs, y_sum, y, final_state});
+        apply_schedule({rate, dt, xdt, dtcum, hlast, hc, hs, y_sum, y, final_state});
     }
 
 protected:
     std::map<std::string, Expr> shape_symbols() override {
         return {{"B", x.dim(2).extent()}, {"D", x.dim(1).extent()}, {"T", x.dim(0).extent()},
-                {"N", A.dim(0).extent()}};
+                {"N", A.dim(0).extent()}, {"G_Bm", Bm.dim(2).extent()}, {"G_Cm", Cm.dim(2).extent()}};
     }
 };
 
@@ -171,7 +184,7 @@ public:
         load_schedule("selective_scan_step");
         Expr D = x.dim(0).extent(), N = A.dim(0).extent();
         dt(d, b) = softplus_if(delta(d, b) + delta_bias(d), delta_softplus);
-        Expr gb = d / (D / Bm.dim(1).extent()), gc = d / (D / Cm.dim(1).extent());
+        Expr gb = group(d, D, Bm.dim(1).extent()), gc = group(d, D, Cm.dim(1).extent());
         updated(n, d, b) = exp(A(n, d) * dt(d, b)) * state(n, d, b) + dt(d, b) * x(d, b) * Bm(n, gb, b);
         RDom rn(0, N, "rn");
         y_sum(d, b) = 0.0f;
@@ -198,7 +211,8 @@ public:
 
 protected:
     std::map<std::string, Expr> shape_symbols() override {
-        return {{"B", x.dim(1).extent()}, {"D", x.dim(0).extent()}, {"N", A.dim(0).extent()}};
+        return {{"B", x.dim(1).extent()}, {"D", x.dim(0).extent()}, {"N", A.dim(0).extent()},
+                {"G_Bm", Bm.dim(1).extent()}, {"G_Cm", Cm.dim(1).extent()}};
     }
 };
 

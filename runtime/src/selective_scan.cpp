@@ -20,6 +20,7 @@ Tensor check_bc(detail::Checker &c, const char *name, const Tensor &t, bool step
         c.tensor(name, t, {"D", "N"});
         Tensor view = t;
         const int64_t D = t.shape[0], N = t.shape[1];
+        c.bind(G, D, name);
         if (step) {
             view.shape = {c.dim("B"), D, N};
             view.strides = {0, t.strides[0], 1};

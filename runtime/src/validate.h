@@ -29,6 +29,12 @@ public:
     void optional_tensor(const char *name, const std::optional<Tensor> &t, std::vector<std::string> layout,
                          bool is_output = false);
 
+    // A symbol the kernel sees that no checked shape names, for bucket conditions (a
+    // time-invariant Bm [D,N] reaches selective_scan as G_Bm = D groups); a bound one is kept.
+    void bind(const std::string &symbol, int64_t value, const std::string &by) {
+        symbols_.emplace(symbol, Bound{value, by});
+        values_.emplace(symbol, value);
+    }
     int64_t dim(const std::string &symbol) const { return symbols_.at(symbol).value; }
     const std::map<std::string, int64_t> &dims() const { return values_; }
     const Device &device() const { return device_; }
