@@ -120,7 +120,7 @@ public:
 
         // 3. Each chunk rescanned from hc(c): hs(i, c) is the state after the chunk's first i
         //    tokens, so hs(0, c) = hc(c) and every step reads the one before it, with no boundary
-        //    case (a CPU schedule keeps that operand in a register instead of reloading it).
+        //    case to select on.
         hs(n, i, c, d, b) = undef<float>();
         hs(n, 0, c, d, b) = hc(n, c, d, b);
         hs(n, ri + 1, c, d, b) = exp(rate(n, d) * dt(tr, d, b)) * hs(n, ri, c, d, b) + xdt(tr, d, b) * bm(n, tr, d, b);

@@ -21,12 +21,4 @@ done
 # Where the CUDA scan's time goes (kernel by kernel), for the next session.
 ncu --clock-control none --metrics gpu__time_duration.sum --csv .gpu/bin/seqmix-bench --device cuda --rows selective_scan \
     --variant cuda-sm90/default --repeats 1 --min-time 0 --warmup 0 --no-check > "$OUT/ncu_selective_scan.csv" 2>&1
-python3 - "$OUT/ncu_selective_scan.csv" <<'PY'
-import csv, sys, collections
-rows = [r for r in csv.reader(open(sys.argv[1])) if len(r) > 10]
-head = rows[0]; k, v = head.index('Kernel Name'), head.index('Metric Value')
-tot = collections.defaultdict(float)
-for r in rows[1:]:
-    tot[r[k][:60]] += float(r[v].replace(',', '')) / 1e3
-for name, us in sorted(tot.items(), key=lambda x: -x[1]): print(f'{us:10.1f} us  {name}')
-PY
+python3 bench/results/2026-11-26-s9/ncu_sum.py "$OUT/ncu_selective_scan.csv"
