@@ -2,19 +2,4 @@
 # Session 9's fourth device call: selective_scan CUDA chunk length x channels per block, as
 # explicit buckets beside the default (chunk 32, block_d 4): c<chunk>b<block_d>.
 #   run: bash bench/results/2026-11-26-s9/call_s9d.sh   (carry .gpu)
-set -uo pipefail
-OUT="${OUT:-/tmp/out}"
-mkdir -p "$OUT/logs"
-bash .gpu/unpack.sh
-nvidia-smi -L
-.gpu/bin/seqmix_kernel_tests --gtest_filter='*SelectiveScan*cuda_sm90*' > "$OUT/logs/sm90.log" 2>&1
-grep -E '^\[  (PASSED|FAILED) ' "$OUT/logs/sm90.log"; grep -E '^\[  FAILED  \].*cuda' "$OUT/logs/sm90.log" | sed 's/, where.*//' | sort -u | head -20
-V=cuda-sm90/default,cuda-sm90/c16b8,cuda-sm90/c16b16,cuda-sm90/c8b8,cuda-sm90/c8b16,cuda-sm90/c4b16
-for i in 1 2; do
-  .gpu/bin/seqmix-bench --device cuda --rows selective_scan --variant $V --json "$OUT/cuda_$i.json" 2>&1 | grep -E '^selective'
-done
-for v in c8b16 c4b16; do
-  ncu --clock-control none --metrics gpu__time_duration.sum --csv .gpu/bin/seqmix-bench --device cuda --rows selective_scan \
-      --variant cuda-sm90/$v --repeats 1 --min-time 0 --warmup 0 --no-check > "$OUT/ncu_$v.csv" 2>&1
-  python3 bench/results/2026-11-26-s9/ncu_sum.py "$OUT/ncu_$v.csv"
-done
+exec bash "$(dirname "$0")/call_s9_candidates.sh" cuda-sm90/default,cuda-sm90/c16b8,cuda-sm90/c16b16,cuda-sm90/c8b8,cuda-sm90/c8b16,cuda-sm90/c4b16 "c8b16 c4b16"
