@@ -16,6 +16,7 @@
 
 #include "database.h"
 #include "lang/schedule.h"
+#include "scratch.h"
 
 namespace seqmix::tune {
 namespace {
@@ -37,13 +38,6 @@ Out run(const std::string &args) {
     while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
     const int st = pclose(p);
     return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
-}
-
-fs::path scratch(const std::string &name) {
-    const fs::path d = fs::temp_directory_path() / ("seqmix_tune_cli_" + std::to_string(getpid())) / name;
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
 }
 
 // Small everything: tiny shape, short timing, no autoscheduler baselines.
@@ -79,7 +73,7 @@ TEST(TuneCli, BadArgumentsAreClearErrors) {
 }
 
 TEST(TuneCli, TunesRecordsAndExportsTheBest) {
-    const fs::path d = scratch("tune");
+    const fs::path d = scratch_dir("tune");
     const std::string db = (d / "db.jsonl").string();
     const Out o = run(kTiny + " --strategy grid --trials 2 --json --db " + db);
     ASSERT_EQ(o.code, 0) << o.text;
@@ -120,7 +114,7 @@ TEST(TuneCli, TunesRecordsAndExportsTheBest) {
 }
 
 TEST(TuneCli, KillNineMidRunThenResumeLosesNoFinishedRecord) {
-    const fs::path d = scratch("resume");
+    const fs::path d = scratch_dir("resume");
     const std::string db = (d / "db.jsonl").string(), log = (d / "killed.log").string();
     const std::string args = kTiny + " --strategy random --trials 3 --json --db " + db;
     const pid_t pid = fork();
@@ -170,7 +164,7 @@ TEST(TuneCli, KillNineMidRunThenResumeLosesNoFinishedRecord) {
 }
 
 TEST(TuneCli, BundleExportRunImportRoundTrip) {
-    const fs::path d = scratch("bundle");
+    const fs::path d = scratch_dir("bundle");
     const std::string db = (d / "db.jsonl").string(), dir = (d / "b").string();
     const Out e = run("export-bundle " + kTiny + " --strategy random --trials 1 --out " + dir);
     ASSERT_EQ(e.code, 0) << e.text;

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "database.h"
+#include "scratch.h"
 
 namespace seqmix::tune {
 namespace {
@@ -18,13 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-std::string temp_path(const std::string &name) {
-    const fs::path d = fs::temp_directory_path() / ("seqmix_tune_db_" + std::to_string(getpid()));
-    fs::create_directories(d);
-    const fs::path p = d / name;
-    fs::remove(p);
-    return p.string();
-}
+std::string temp_path(const std::string &name) { return (scratch_dir(name) / name).string(); }
 
 TEST(TuneDb, AppendThenReload) {
     const auto path = temp_path("a.jsonl");

@@ -10,6 +10,7 @@
 
 #include "builder.h"
 #include "runner.h"
+#include "scratch.h"
 
 namespace seqmix::tune {
 namespace {
@@ -68,9 +69,7 @@ TEST(TuneIsolation, MissingModuleIsARunError) {
 
 // A fake generator: a shell script standing in for seqmix_generators.
 std::string fake_generator(const std::string &name, const std::string &body) {
-    const fs::path d = fs::temp_directory_path() / ("seqmix_tune_iso_" + std::to_string(getpid()));
-    fs::create_directories(d);
-    const fs::path p = d / name;
+    const fs::path p = scratch_dir("generator_" + name) / name;
     std::ofstream(p) << "#!/bin/sh\n" << body << "\n";
     fs::permissions(p, fs::perms::owner_all);
     return p.string();
@@ -79,7 +78,7 @@ std::string fake_generator(const std::string &name, const std::string &body) {
 TEST(TuneIsolation, CrashingAndHangingCompilesCostOneCandidateEach) {
     BuildConfig cfg;
     cfg.halide_target = halide_target_of("x86-64-avx2");
-    cfg.work_dir = (fs::temp_directory_path() / ("seqmix_tune_iso_" + std::to_string(getpid())) / "work").string();
+    cfg.work_dir = scratch_dir("work").string();
     cfg.timeout_s = 1.5;
     cfg.jobs = 2;
     cfg.generator = fake_generator("crash.sh", "kill -ABRT $$");
