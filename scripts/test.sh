@@ -29,21 +29,28 @@ echo "== ASan+UBSan build: runtime, schedule language, kernel subset"
 # host) and no CUDA variants (they cannot run here), which halves the CI's generator time.
 # -O1 -g1 (line tables: all a sanitizer report needs) compiles a runtime file 2.7x faster than
 # RelWithDebInfo's -O2 -g under ASan (4.6 s vs 12.7 s for runtime/src/gla.cpp, 2-core Zen 3).
-SEQMIX_BUILD_DIR="$root/build-asan" bash "$root/scripts/build.sh" -DSEQMIX_SANITIZE=ON -DSEQMIX_BENCH=OFF \
+# The CI tier builds only the executables its tests run (not seqmix::dist, its tests or the PoCL test).
+asan_targets=""
+[ $long = 1 ] || asan_targets="seqmix_kernel_tests validation_test reference_test dispatch_test c_api_test
+    schedule_path_test sched_lang_test sched_apply_test seqmix-sched seqmix_tune_tests"
+SEQMIX_BUILD_TARGETS="$asan_targets" SEQMIX_BUILD_DIR="$root/build-asan" bash "$root/scripts/build.sh" \
+    -DSEQMIX_SANITIZE=ON -DSEQMIX_BENCH=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
     -DSEQMIX_CUDA=OFF -DSEQMIX_CPU_TARGETS=x86-64
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 if [ $long = 1 ]; then
     ctest --test-dir "$root/build-asan" -j "$jobs" --output-on-failure
 else
-    # Kernel subset: the awkward shapes (T=1, T=63, odd head dims) on every CPU variant. Left to
-    # the main tier, where they run too: the Anderson2021 imports (a minute each under ASan, spent
-    # in Halide's autoscheduler, which is not instrumented; the Mullapudi2016/Adams2019 imports
-    # cover import.cpp), and `check`/`explain` of the shipped files of three of the five targets
-    # (the same parser and applier paths on other files: one CPU and one GPU target keep every
-    # directive; 7 of the tier's 22 CPU-minutes before).
+    # Every test of the runtime (validation, C API, dispatch, schedule paths), of the schedule
+    # language (parser, golden errors, vocabulary, applier, CLI) and of the tuner; the float64
+    # references; and a kernel subset: the awkward shapes (T=1, T=63, odd head dims) on every CPU
+    # variant. Left to the main tier, where they run too: the Anderson2021 imports (a minute each
+    # under ASan, spent in Halide's autoscheduler, which is not instrumented; the Mullapudi2016 and
+    # Adams2019 imports cover import.cpp), and `check`/`explain` of the shipped files of three of
+    # the five targets (the same parser and applier paths on other files: one CPU and one GPU
+    # target keep every directive; 7 of the tier's 22 CPU-minutes before).
     ctest --test-dir "$root/build-asan" -j "$jobs" --output-on-failure \
-        -R 'Validation|sched|Reference|Variants|T1_|T63_|K60|Tune' \
+        -R 'Validation|[Ss]ched|CApi|Dispatch|Reference|Support|Variants|T1_|T63_|K60|Tune' \
         -E 'Long|anderson2021|sched_check/(cuda-sm80|x86-64-avx512|x86-64)/|sched_explain/(cuda-sm80|cuda-sm90|x86-64-avx512|x86-64-avx2)/'
 fi
 

@@ -412,7 +412,8 @@ TEST_P(GpuSchedule, TokenMix) {
     }
 }
 
-// decode_attention has its own buckets (an `explicit` long-KV variant on sm90).
+// decode_attention has its own buckets on sm90 (an `explicit` long-KV variant; `lanes16`, for
+// Tq * H <= 4 * Hkv, which the shape below meets).
 class GpuScheduleDecode : public GpuSchedule {};
 
 TEST_P(GpuScheduleDecode, DecodeAttention) {
@@ -457,7 +458,8 @@ INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleGlaInter,
                              for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
                              return name;
                          });
-INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDecode, ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@long"),
+INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDecode,
+                         ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@long", "cuda-sm90@lanes16"),
                          [](const auto &info) {
                              std::string name = info.param.substr(5);
                              for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;

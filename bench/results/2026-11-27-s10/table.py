@@ -1,0 +1,10 @@
+"""Prints seqmix-bench JSON rows as one line each: python3 table.py FILE.json..."""
+import json
+import sys
+
+for f in sys.argv[1:]:
+    for r in json.load(open(f))['rows']:
+        x = r.get('extra', {})
+        print(f"{f.split('/')[-1]:22s} {r['variant']:22s} {r['shape']:34s} {r['ms'] * 1e3:9.1f} us  "
+              f"{100 * r['fraction']:5.1f}% of copy  graph {x.get('graph_ms', 0) * 1e3:8.1f} us "
+              f"{100 * x.get('graph_frac', 0):5.1f}%  check {r.get('check', {}).get('ok')}")
