@@ -3,8 +3,6 @@
 // hangs. The candidate modules are the fixtures of fixtures.cpp (gla's calling convention).
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
