@@ -259,14 +259,16 @@ void selective_scan_step_rows(const Context &ctx, std::vector<RowResult> &out) {
 }
 
 void decode_attention_rows(const Context &ctx, std::vector<RowResult> &out) {
-    // Shape{B, Tq, L, H, Hkv, K, V}: one query token; issue 8's CUDA shapes (B=64 at 4K and 16K,
-    // B=8 at 64K), a smaller CPU one. Each shape twice: equal lengths (the peers' case) and
-    // ragged (sequence b holds L * (B - b) / B entries).
+    // Shape{B, Tq, L, H, Hkv, K, V}: issue 8's CUDA shapes, one query token (B=64 at 4K and 16K,
+    // B=8 at 64K and 128K, B=1 at 1M), and 4 query tokens at B=64, 4K (speculative decoding);
+    // smaller CPU ones. Each shape twice: equal lengths (the peers' case) and ragged (sequence b
+    // holds L * (B - b) / B entries; B=1 has no ragged row).
     std::vector<Shape> shapes;
     if (ctx.quick) {
         shapes = {{2, 1, 1024, 8, 2, 64, 64}};
     } else if (ctx.device.type == DeviceType::cuda) {
-        shapes = {{64, 1, 4096, 32, 8, 128, 128}, {64, 1, 16384, 32, 8, 128, 128}, {8, 1, 65536, 32, 8, 128, 128}};
+        shapes = {{64, 1, 4096, 32, 8, 128, 128},  {64, 1, 16384, 32, 8, 128, 128}, {8, 1, 65536, 32, 8, 128, 128},
+                  {8, 1, 131072, 32, 8, 128, 128}, {1, 1, 1048576, 32, 8, 128, 128}, {64, 4, 4096, 32, 8, 128, 128}};
     } else {
         shapes = {{4, 1, 4096, 32, 8, 128, 128}, {1, 1, 65536, 32, 8, 128, 128}};
     }
@@ -278,6 +280,7 @@ void decode_attention_rows(const Context &ctx, std::vector<RowResult> &out) {
         Buffer dout(ctx.device, std::vector<float>(size_t(s.B * Tq * s.H * s.V), 0.0f));
         Runner runner(ctx.device);
         for (bool ragged : {false, true}) {
+            if (ragged && s.B == 1) continue;
             std::vector<int32_t> lens(size_t(s.B));
             int64_t total = 0;
             for (int64_t b = 0; b < s.B; b++) total += lens[size_t(b)] = int32_t(ragged ? std::max<int64_t>(1, L * (s.B - b) / s.B) : L);

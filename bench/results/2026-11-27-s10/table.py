@@ -4,6 +4,9 @@ import sys
 
 for f in sys.argv[1:]:
     for r in json.load(open(f))['rows']:
+        if 'ms' not in r:  # skipped or failed: say why
+            print(f"{f.split('/')[-1]:22s} {r.get('requested', ''):22s} {r['shape']:34s} {r.get('status')}: {r.get('error', '')}")
+            continue
         x = r.get('extra', {})
         print(f"{f.split('/')[-1]:22s} {r['variant']:22s} {r['shape']:34s} {r['ms'] * 1e3:9.1f} us  "
               f"{100 * r['fraction']:5.1f}% of copy  graph {x.get('graph_ms', 0) * 1e3:8.1f} us "
