@@ -412,7 +412,7 @@ TEST_P(GpuSchedule, TokenMix) {
     }
 }
 
-// decode_attention has its own bucket on sm90 (an `explicit` long-KV variant).
+// decode_attention has its own bucket `long` (L >= 65536) on both CUDA targets.
 class GpuScheduleDecode : public GpuSchedule {};
 
 TEST_P(GpuScheduleDecode, DecodeAttention) {
@@ -458,7 +458,7 @@ INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleGlaInter,
                              return name;
                          });
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDecode,
-                         ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@long"),
+                         ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@long", "cuda-sm80@long"),
                          [](const auto &info) {
                              std::string name = info.param.substr(5);
                              for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
