@@ -47,8 +47,9 @@ if [ $long = 1 ]; then
 else
     # Every test of the runtime (validation, C API, dispatch, schedule paths), of the schedule
     # language (parser, golden errors, vocabulary, applier, CLI) and of the tuner; the float64
-    # references; and a kernel subset: the awkward shapes (T=1, T=63, odd head dims) on every CPU
-    # variant. Left to the main tier: the Anderson2021 imports (a minute each under ASan, spent in
+    # references; and a kernel subset: the awkward shapes (T=1, T=63, odd head dims) on the
+    # baseline x86-64 variants (the AVX ones and CUDA's run in the main tier and on the GPU host).
+    # Left to the main tier: the Anderson2021 imports (a minute each under ASan, spent in
     # Halide's autoscheduler, which is not instrumented; the Mullapudi2016 and Adams2019 imports
     # cover import.cpp), `check` of the shipped files of four of the five targets and `explain` of
     # all but the baseline's: the same parser and applier paths on other files (the cuda-sm90 files
