@@ -12,6 +12,7 @@
 //      rescanned state at the end of the last chunk);
 //   3. the fix-up: every chunk rescanned from its true entering state hc(c) (chunks in parallel),
 //      y from the rescanned states.
+// With chunk = 0 the whole sequence is one chunk: steps 1 and 2 vanish (the plain scan).
 // Padded positions past T have dt = 0 (decay 1, no input): the state passes through unchanged.
 // Stages: rate (A), dt, xdt -> dtcum -> hlast -> hc -> hs -> y_sum -> y; final_state reads hc.
 //
@@ -79,11 +80,15 @@ public:
 
     void generate() {
         load_schedule("selective_scan");
-        const int C = param("chunk");
         Bm.dim(0).set_stride(Expr());  // stride 0 for a time-invariant Bm
         Cm.dim(0).set_stride(Expr());
         Expr T = x.dim(0).extent(), D = x.dim(1).extent(), N = A.dim(0).extent();
-        Expr nc = (T + C - 1) / C;
+        // chunk = 0: one chunk of the whole sequence (C = T, nc = 1): the plain scan, one exp per
+        // state element and token, no chunk end states; for schedules that keep a channel's
+        // whole rescan and take the final state from it (final_from_scan).
+        const int chunk = param("chunk");
+        Expr C = chunk > 0 ? Expr(chunk) : T;
+        Expr nc = chunk > 0 ? (T + C - 1) / C : Expr(1);
         Expr tt = clamp(t, 0, T - 1);
 
         // A as a stage of its own, so that a schedule vectorising across channels can store it
@@ -128,9 +133,10 @@ public:
         RDom rn(0, N, "rn");
         y_sum(i, c, d, b) = 0.0f;
         y_sum(i, c, d, b) += cm(rn, c * C + i, d, b) * hs(rn, i + 1, c, d, b);
-        y(t, d, b) = (y_sum(t % C, t / C, d, b) + Dskip(d) * x(t, d, b)) * silu_gate(z(t, d, b), has_z);
+        Expr ti = chunk > 0 ? t % C : t, tc = chunk > 0 ? t / C : 0;
+        y(t, d, b) = (y_sum(ti, tc, d, b) + Dskip(d) * x(t, d, b)) * silu_gate(z(t, d, b), has_z);
         if (final_from_scan) {
-            final_state(n, d, b) = hs(n, T - (nc - 1) * C, nc - 1, d, b);
+            final_state(n, d, b) = chunk > 0 ? Expr(hs(n, T - (nc - 1) * C, nc - 1, d, b)) : Expr(hs(n, T, 0, d, b));
         } else {
             final_state(n, d, b) = hc(n, nc, d, b);
         }

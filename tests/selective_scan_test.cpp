@@ -194,12 +194,18 @@ std::vector<ScanCase> scan_cases() {
         shape(1, 8, 600, 16, 1, 1, Dt::near0),
         shape(1, 8, 600, 16, 1, 1, Dt::large),
         shape(2, 6, 65, 16, 2, 2, Dt::large),
+        shape(2, 20, 300, 16, 1, 1),            // one group, D not a multiple of a channel vector
+        shape(1, 16, 5000, 16, 1, 1, Dt::near0),  // one group, one scan past 4096 tokens, decays near 1
+        shape(1, 16, 8193, 16, 1, 1),           // one group, just past the whole-sequence buckets
     };
     ScanCase c = shape(2, 8, 100, 16);
     c.initial_state = true;
     cs.push_back(c);
     c = shape(1, 8, 1, 16);
     c.initial_state = true;  // T = 1 from a state
+    cs.push_back(c);
+    c = shape(1, 16, 1, 16, 1, 1);
+    c.initial_state = true;  // T = 1 from a state, one group
     cs.push_back(c);
     c = shape(1, 8, 90, 16);
     c.softplus = false, c.z = false, c.Dskip = false, c.bias = false;  // every option off
