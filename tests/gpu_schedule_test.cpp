@@ -458,7 +458,8 @@ INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleGlaInter,
                              return name;
                          });
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDecode,
-                         ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@long", "cuda-sm80@long"),
+                         ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@long", "cuda-sm80@long", "cuda-sm90@v4",
+                                           "cuda-sm80@v4", "cuda-sm90@v4long", "cuda-sm80@v4long"),
                          [](const auto &info) {
                              std::string name = info.param.substr(5);
                              for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
