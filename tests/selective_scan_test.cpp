@@ -196,7 +196,8 @@ std::vector<ScanCase> scan_cases() {
         shape(2, 6, 65, 16, 2, 2, Dt::large),
         shape(2, 20, 300, 16, 1, 1),            // one group, D not a multiple of a channel vector
         shape(1, 16, 5000, 16, 1, 1, Dt::near0),  // one group, one scan past 4096 tokens, decays near 1
-        shape(1, 16, 8193, 16, 1, 1),           // one group, just past the whole-sequence buckets
+        shape(1, 16, 8193, 16, 1, 1),           // one group, an odd length in the whole-sequence buckets
+        shape(1, 16, 32769, 16, 1, 1),          // one group, just past them
     };
     ScanCase c = shape(2, 8, 100, 16);
     c.initial_state = true;
