@@ -136,7 +136,7 @@ public:
         Expr ti = chunk > 0 ? t % C : t, tc = chunk > 0 ? t / C : 0;
         y(t, d, b) = (y_sum(ti, tc, d, b) + Dskip(d) * x(t, d, b)) * silu_gate(z(t, d, b), has_z);
         if (final_from_scan) {
-            final_state(n, d, b) = chunk > 0 ? Expr(hs(n, T - (nc - 1) * C, nc - 1, d, b)) : Expr(hs(n, T, 0, d, b));
+            final_state(n, d, b) = hs(n, T - (nc - 1) * C, nc - 1, d, b);  // hs(n, T, 0) for chunk = 0
         } else {
             final_state(n, d, b) = hc(n, nc, d, b);
         }
