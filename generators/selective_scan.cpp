@@ -14,7 +14,8 @@
 //      y from the rescanned states.
 // With chunk = 0 the whole sequence is one chunk: steps 1 and 2 vanish (the plain scan).
 // Padded positions past T have dt = 0 (decay 1, no input): the state passes through unchanged.
-// Stages: rate (A), dt, xdt -> dtcum -> hlast -> hc -> hs -> y_sum -> y; final_state reads hc.
+// Stages: rate (A), dt, xdt, bsel and csel (channel d's Bm, Cm) -> dtcum -> hlast -> hc -> hs ->
+// y_sum -> y; final_state reads hc.
 //
 // `selective_scan_step`: one token (mamba's selective_state_update). Stages: dt -> updated ->
 // y_sum -> y; new_state = updated.
@@ -76,7 +77,8 @@ public:
     Output<Buffer<float, 3>> final_state{"final_state"};  // (n, d, b)
 
     Var t{"t"}, i{"i"}, c{"c"}, n{"n"}, d{"d"}, b{"b"};
-    Func rate{"rate"}, dt{"dt"}, xdt{"xdt"}, dtcum{"dtcum"}, hlast{"hlast"}, hc{"hc"}, hs{"hs"}, y_sum{"y_sum"};
+    Func rate{"rate"}, dt{"dt"}, xdt{"xdt"}, bsel{"bsel"}, csel{"csel"}, dtcum{"dtcum"}, hlast{"hlast"}, hc{"hc"},
+        hs{"hs"}, y_sum{"y_sum"};
 
     void generate() {
         load_schedule("selective_scan");
@@ -97,12 +99,10 @@ public:
         // dt and dt * x, zero past the end of the sequence.
         dt(t, d, b) = select(t < T, softplus_if(delta(tt, d, b) + delta_bias(d), delta_softplus), 0.0f);
         xdt(t, d, b) = dt(t, d, b) * x(tt, d, b);
-        auto bm = [&](Expr n_, Expr t_, Expr d_, Expr b_) {
-            return Bm(clamp(t_, 0, T - 1), n_, group(d_, D, Bm.dim(2).extent()), b_);
-        };
-        auto cm = [&](Expr n_, Expr t_, Expr d_, Expr b_) {
-            return Cm(clamp(t_, 0, T - 1), n_, group(d_, D, Cm.dim(2).extent()), b_);
-        };
+        // Channel d's Bm and Cm as Funcs (inline unless scheduled): a GPU schedule stages a
+        // channel's rows in shared memory, which the token-innermost layout needs for coalescing.
+        bsel(n, t, d, b) = Bm(clamp(t, 0, T - 1), n, group(d, D, Bm.dim(2).extent()), b);
+        csel(n, t, d, b) = Cm(clamp(t, 0, T - 1), n, group(d, D, Cm.dim(2).extent()), b);
 
         // 1. Within-chunk cumulative dt and the local end state of each chunk.
         dtcum(i, c, d, b) = dt(c * C + i, d, b);
@@ -112,7 +112,8 @@ public:
         ri.where(c * C + ri < T);  // the last chunk's padding adds nothing: skip it
         Expr tr = c * C + ri;
         hlast(n, c, d, b) = 0.0f;
-        hlast(n, c, d, b) += exp(rate(n, d) * (dtcum(C - 1, c, d, b) - dtcum(ri, c, d, b))) * xdt(tr, d, b) * bm(n, tr, d, b);
+        hlast(n, c, d, b) +=
+            exp(rate(n, d) * (dtcum(C - 1, c, d, b) - dtcum(ri, c, d, b))) * xdt(tr, d, b) * bsel(n, tr, d, b);
 
         // 2. Chunk boundaries, sequentially: hc(c) is the state entering chunk c. With
         //    `final_from_scan`, the final state is read from the rescan of the last chunk (step 3)
@@ -128,11 +129,12 @@ public:
         //    case to select on.
         hs(n, i, c, d, b) = undef<float>();
         hs(n, 0, c, d, b) = hc(n, c, d, b);
-        hs(n, ri + 1, c, d, b) = exp(rate(n, d) * dt(tr, d, b)) * hs(n, ri, c, d, b) + xdt(tr, d, b) * bm(n, tr, d, b);
+        hs(n, ri + 1, c, d, b) =
+            exp(rate(n, d) * dt(tr, d, b)) * hs(n, ri, c, d, b) + xdt(tr, d, b) * bsel(n, tr, d, b);
 
         RDom rn(0, N, "rn");
         y_sum(i, c, d, b) = 0.0f;
-        y_sum(i, c, d, b) += cm(rn, c * C + i, d, b) * hs(rn, i + 1, c, d, b);
+        y_sum(i, c, d, b) += csel(rn, c * C + i, d, b) * hs(rn, i + 1, c, d, b);
         Expr ti = chunk > 0 ? t % C : t, tc = chunk > 0 ? t / C : 0;
         y(t, d, b) = (y_sum(ti, tc, d, b) + Dskip(d) * x(t, d, b)) * silu_gate(z(t, d, b), has_z);
         if (final_from_scan) {
@@ -157,7 +159,7 @@ public:
     }
 
     void schedule() {
-        apply_schedule({rate, dt, xdt, dtcum, hlast, hc, hs, y_sum, y, final_state});
+        apply_schedule({rate, dt, xdt, bsel, csel, dtcum, hlast, hc, hs, y_sum, y, final_state});
     }
 
 protected:
@@ -188,7 +190,23 @@ public:
 
     void generate() {
         load_schedule("selective_scan_step");
-        Expr D = x.dim(0).extent(), N = A.dim(0).extent();
+        // state_size > 0: a variant for that N only (asserted), so that the loops over n have
+        // constant trip counts (a state column in registers, the y reduction unrolled).
+        const int state_size = param("state_size");
+        if (state_size > 0) {
+            A.dim(0).set_bounds(0, state_size);
+            Bm.dim(0).set_bounds(0, state_size);
+            Cm.dim(0).set_bounds(0, state_size);
+            state.dim(0).set_bounds(0, state_size);
+            new_state.dim(0).set_bounds(0, state_size);
+            // y and new_state in one kernel (compute_with) see one channel per thread only when
+            // Halide knows that their channel and batch ranges are x's.
+            for (int k = 0; k < 2; k++) {
+                y.dim(k).set_bounds(x.dim(k).min(), x.dim(k).extent());
+                new_state.dim(k + 1).set_bounds(x.dim(k).min(), x.dim(k).extent());
+            }
+        }
+        Expr D = x.dim(0).extent(), N = state_size > 0 ? Expr(state_size) : A.dim(0).extent();
         dt(d, b) = softplus_if(delta(d, b) + delta_bias(d), delta_softplus);
         Expr gb = group(d, D, Bm.dim(1).extent()), gc = group(d, D, Cm.dim(1).extent());
         updated(n, d, b) = exp(A(n, d) * dt(d, b)) * state(n, d, b) + dt(d, b) * x(d, b) * Bm(n, gb, b);

@@ -195,6 +195,8 @@ std::vector<ScanCase> scan_cases() {
         shape(1, 8, 600, 16, 1, 1, Dt::large),
         shape(2, 6, 65, 16, 2, 2, Dt::large),
         shape(2, 20, 300, 16, 1, 1),            // one group, D not a multiple of a channel vector
+        shape(1, 3, 2048, 16, 1, 1),            // the longest of the CUDA bucket staged
+        shape(1, 6, 2049, 16, 2, 3),            // one past it
         shape(1, 16, 5000, 16, 1, 1, Dt::near0),  // one group, one scan past 4096 tokens, decays near 1
         shape(1, 16, 8193, 16, 1, 1),           // one group, an odd length in the whole-sequence buckets
         shape(1, 16, 32769, 16, 1, 1),          // one group, just past them
@@ -365,7 +367,9 @@ TEST_P(SelectiveScanStep, MatchesReference) {
 
 std::vector<ScanCase> step_cases() {
     std::vector<ScanCase> cs = {shape(3, 8, 1, 16, 2, 1), shape(2, 6, 1, 7, 0, 0), shape(2, 4, 1, 40, 4, 2),
-                                shape(2, 8, 1, 16, 1, 1, Dt::near0), shape(2, 8, 1, 16, 1, 1, Dt::large)};
+                                shape(2, 8, 1, 16, 1, 1, Dt::near0), shape(2, 8, 1, 16, 1, 1, Dt::large),
+                                shape(2, 3, 1, 16, 1, 1),    // fewer channels than a CUDA n16 thread's rows
+                                shape(2, 70, 1, 16, 1, 1)};  // a partial 64-channel CUDA n16 block
     ScanCase c = shape(2, 8, 1, 16);
     c.softplus = false, c.z = false, c.Dskip = false, c.bias = false;
     cs.push_back(c);
