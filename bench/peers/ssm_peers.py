@@ -139,11 +139,14 @@ def run_ssd(torch, args, rows, save):
         sets, calls, protocol = _sets(torch, make, row["bytes"], args.calls)
         A_hpn = A[:, None, None].expand(H, P, N)
         D_hp = Dsk[:, None].expand(H, P)
+        # A zero dt_bias broadcast with stride 0, as Mamba2.step passes it: mamba_ssm's HEAD reads
+        # dt_bias.stride() unconditionally (None fails) and takes its tied-head-dim path from it.
+        bias_hp = torch.zeros(H, device="cuda")[:, None].expand(H, P)
 
         def call(i):
             st = sets[i % len(sets)]
             st["y"].copy_(selective_state_update(st["state"], st["x"], st["dt"][:, :, None].expand(Bs, H, P), A_hpn,
-                                                 st["B"], st["C"], D=D_hp))
+                                                 st["B"], st["C"], D=D_hp, dt_bias=bias_hp))
         st0 = sets[0]
         h0 = st0["state"][:1].clone()
         log(f"start selective_state_update (ssd_step) {shape}")
