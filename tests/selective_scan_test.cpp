@@ -369,7 +369,7 @@ std::vector<ScanCase> step_cases() {
     std::vector<ScanCase> cs = {shape(3, 8, 1, 16, 2, 1), shape(2, 6, 1, 7, 0, 0), shape(2, 4, 1, 40, 4, 2),
                                 shape(2, 8, 1, 16, 1, 1, Dt::near0), shape(2, 8, 1, 16, 1, 1, Dt::large),
                                 shape(2, 3, 1, 16, 1, 1),    // fewer channels than a CUDA n16 thread's rows
-                                shape(2, 70, 1, 16, 1, 1)};  // a partial 64-channel CUDA n16 block
+                                shape(2, 70, 1, 16, 1, 1)};  // a partial CUDA n16 block (128 channels)
     ScanCase c = shape(2, 8, 1, 16);
     c.softplus = false, c.z = false, c.Dskip = false, c.bias = false;
     cs.push_back(c);
