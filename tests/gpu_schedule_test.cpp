@@ -398,7 +398,7 @@ TEST_P(GpuSchedule, SelectiveScanStep) {
 
 // Monarch, both axes, padded n (monarch_m(n)^2 > n): channel C = 40 (m = 7), sequence T = 50 (m = 8).
 TEST_P(GpuSchedule, Monarch) {
-    if (bucket_missing("monarch", GetParam()) && bucket_missing("monarch_seq", GetParam())) {
+    if (bucket_missing({"monarch", "monarch_seq"}, GetParam())) {
         GTEST_SKIP() << "monarch and monarch_seq have no file for " << GetParam();
     }
     for (bool seq : {false, true}) {
