@@ -294,10 +294,10 @@ TEST_P(GpuScheduleGlaInter, FromZeroPlusInter) {
     expect_close("o", values(o), ref.o, kTol);
 }
 
-// Mamba-2 SSD (ssd, ssd_step, ssd_bidirectional): 1 < G < H, P != N, T not a multiple of the
+// Mamba-2 SSD (ssd, ssd_bidirectional; ssd_step below): 1 < G < H, P != N, T not a multiple of the
 // chunk, softplus with a bias, a given initial state.
 TEST_P(GpuSchedule, Ssd) {
-    if (auto why = nothing_new({"ssd", "ssd_step", "ssd_bidirectional"}, GetParam()); !why.empty()) GTEST_SKIP() << why;
+    if (auto why = nothing_new({"ssd", "ssd_bidirectional"}, GetParam()); !why.empty()) GTEST_SKIP() << why;
     const int B = 2, T = 100, H = 4, P = 32, N = 48, G = 2;
     const seqmix::ref::SsdShape s{B, T, H, P, N, G};
     std::mt19937_64 rng(12);
@@ -314,18 +314,6 @@ TEST_P(GpuSchedule, Ssd) {
     expect_close("y", values(y), ref.y, kTol);
     expect_close("final_state", values(fs), ref.final_state, kTol);
 
-    // ssd_step: one token from the same initial state (the reference with T = 1).
-    const seqmix::ref::SsdShape s1{B, 1, H, P, N, G};
-    auto x1 = random_values(B * H * P, rng, -1, 1), dt1 = random_values(B * H, rng, -4, 1);
-    auto B1 = random_values(B * G * N, rng, -0.25, 0.25), C1 = random_values(B * G * N, rng, -1, 1);
-    auto ref1 = seqmix::ref::ssd_ref(x1, dt1, A, B1, C1, D, bias, s0, s1, true);
-    auto bx1 = tensor({B, H, P}, x1), bdt1 = tensor({B, H}, dt1), bB1 = tensor({B, G, N}, B1);
-    auto bC1 = tensor({B, G, N}, C1);
-    Buffer<float> y1(P, H, B), ns(N, P, H, B);
-    ASSERT_EQ(jit("ssd_step", GetParam())(bx1, bdt1, bA, bB1, bC1, bD, bbias, bs, 1, y1, ns), 0);
-    expect_close("step y", values(y1), ref1.y, kTol);
-    expect_close("step new_state", values(ns), ref1.final_state, kTol);
-
     // ssd_bidirectional: a second set of dt, Bm, Cm for the backward direction.
     auto dtb = random_values(B * T * H, rng, -4, 1);
     auto Bb = random_values(B * T * G * N, rng, -0.25, 0.25), Cb = random_values(B * T * G * N, rng, -1, 1);
@@ -334,6 +322,27 @@ TEST_P(GpuSchedule, Ssd) {
     Buffer<float> yb(P, H, T, B);
     ASSERT_EQ(jit("ssd_bidirectional", GetParam())(bx, bdt, bB, bC, bdtb, bBb, bCb, bA, bD, bbias, 1, yb), 0);
     expect_close("bidirectional y", values(yb), refb, kTol);
+}
+
+// ssd_step: one token; P and N not multiples of the rows and kd tiles (the n128 bucket shifts both
+// tails inwards, the default guards them), 1 < G < H.
+TEST_P(GpuSchedule, SsdStep) {
+    if (auto why = nothing_new({"ssd_step"}, GetParam()); !why.empty()) GTEST_SKIP() << why;
+    const int B = 2, H = 4, P = 20, N = 160, G = 2;
+    const seqmix::ref::SsdShape s{B, 1, H, P, N, G};
+    std::mt19937_64 rng(13);
+    auto x = random_values(B * H * P, rng, -1, 1), dt = random_values(B * H, rng, -4, 1);
+    auto A = random_values(H, rng, -8, -1), D = random_values(H, rng, -1, 1), bias = random_values(H, rng, -1, 1);
+    auto Bm = random_values(B * G * N, rng, -0.25, 0.25), Cm = random_values(B * G * N, rng, -1, 1);
+    auto s0 = random_values(B * H * P * N, rng, -1, 1);
+    auto ref = seqmix::ref::ssd_ref(x, dt, A, Bm, Cm, D, bias, s0, s, true);
+    auto bx = tensor({B, H, P}, x), bdt = tensor({B, H}, dt), bA = tensor({H}, A), bD = tensor({H}, D);
+    auto bbias = tensor({H}, bias), bB = tensor({B, G, N}, Bm), bC = tensor({B, G, N}, Cm);
+    auto bs = tensor({B, H, P, N}, s0);
+    Buffer<float> y(P, H, B), ns(N, P, H, B);
+    ASSERT_EQ(jit("ssd_step", GetParam())(bx, bdt, bA, bB, bC, bD, bbias, bs, 1, y, ns), 0);
+    expect_close("y", values(y), ref.y, kTol);
+    expect_close("new_state", values(ns), ref.final_state, kTol);
 }
 
 TEST_P(GpuSchedule, Attention) {
@@ -499,7 +508,7 @@ TEST_P(GpuScheduleDecode, DecodeAttention) {
 // Every CUDA schedule directory and bucket (a bucket missing for a generator reads its default).
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuSchedule,
                          ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@tiled", "cuda-sm90@d64", "cuda-sm90@anderson2021",
-                                           "cuda-sm90@staged", "cuda-sm90@n16"),
+                                           "cuda-sm90@staged", "cuda-sm90@n16", "cuda-sm90@n128"),
                          [](const auto &info) {
                              std::string name = info.param.substr(5);
                              for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
