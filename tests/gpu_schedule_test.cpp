@@ -325,10 +325,10 @@ TEST_P(GpuSchedule, Ssd) {
 }
 
 // ssd_step: one token; P and N not multiples of the rows and kd tiles (the n128 bucket shifts both
-// tails inwards, the default guards them), 1 < G < H.
+// tails inwards, the default guards them; a 16-row default block and 6 rows left), 1 < G < H.
 TEST_P(GpuSchedule, SsdStep) {
     if (auto why = nothing_new({"ssd_step"}, GetParam()); !why.empty()) GTEST_SKIP() << why;
-    const int B = 2, H = 4, P = 20, N = 160, G = 2;
+    const int B = 2, H = 4, P = 22, N = 160, G = 2;
     const seqmix::ref::SsdShape s{B, 1, H, P, N, G};
     std::mt19937_64 rng(13);
     auto x = random_values(B * H * P, rng, -1, 1), dt = random_values(B * H, rng, -4, 1);
