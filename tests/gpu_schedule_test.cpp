@@ -59,15 +59,19 @@ std::vector<double> random_values(size_t n, std::mt19937_64 &rng, double lo, dou
     return x;
 }
 
+// The schedules root: SEQMIX_SCHEDULES points the test at another one (trying a schedule out).
+std::string schedules_root() {
+    const char *root = std::getenv("SEQMIX_SCHEDULES");
+    return root ? root : SEQMIX_SCHEDULES_DIR;
+}
+
 // A parameter "cuda-sm90" or "cuda-sm90@tiled": the schedule directory and bucket.
 Halide::Callable jit(const std::string &generator, const std::string &variant) {
     const auto at = variant.find('@');
     const std::string sched_dir = variant.substr(0, at);
     const std::string bucket = at == std::string::npos ? "default" : variant.substr(at + 1);
     auto gen = Halide::Internal::GeneratorRegistry::create(generator, Halide::GeneratorContext(opencl_target()));
-    // SEQMIX_SCHEDULES points the test at another schedules root (trying a schedule out).
-    const char *root = std::getenv("SEQMIX_SCHEDULES");
-    gen->set_generatorparam_value("schedules", root ? root : SEQMIX_SCHEDULES_DIR);
+    gen->set_generatorparam_value("schedules", schedules_root());
     gen->set_generatorparam_value("schedule_target", sched_dir);
     gen->set_generatorparam_value("bucket", bucket);
     return gen->compile_to_callable();
@@ -78,8 +82,7 @@ Halide::Callable jit(const std::string &generator, const std::string &variant) {
 bool bucket_missing(const std::string &generator, const std::string &variant) {
     const auto at = variant.find('@');
     if (at == std::string::npos) return false;
-    const char *root = std::getenv("SEQMIX_SCHEDULES");
-    const std::string path = std::string(root ? root : SEQMIX_SCHEDULES_DIR) + "/" + variant.substr(0, at) + "/" +
+    const std::string path = schedules_root() + "/" + variant.substr(0, at) + "/" +
                              generator + "@" + variant.substr(at + 1) + ".sched";
     return !std::ifstream(path).good();
 }
@@ -111,16 +114,14 @@ std::string directives(const std::string &path) {
 bool sm80_repeats_sm90(std::initializer_list<const char *> stems, const std::string &variant) {
     const std::string sm80 = "cuda-sm80";
     if (variant.rfind(sm80, 0) != 0) return false;
-    const char *env = std::getenv("SEQMIX_SCHEDULES");
-    const std::string root = env ? env : SEQMIX_SCHEDULES_DIR, tail = variant.substr(sm80.size());
+    const std::string root = schedules_root(), dir80 = root + "/" + sm80 + "/", tail = variant.substr(sm80.size());
     bool any = false;
     for (const char *stem : stems) {
         // The file the generator resolves: <stem>@<bucket> where it exists, else <stem>.
         std::string name = std::string(stem) + tail + ".sched";
-        if (!std::ifstream(root + "/" + sm80 + "/" + name).good()) name = std::string(stem) + ".sched";
-        const std::string path = root + "/" + sm80 + "/" + name;
-        if (!std::ifstream(path).good()) continue;
-        if (directives(path) != directives(root + "/cuda-sm90/" + name)) return false;
+        if (!std::ifstream(dir80 + name).good()) name = std::string(stem) + ".sched";
+        if (!std::ifstream(dir80 + name).good()) continue;
+        if (directives(dir80 + name) != directives(root + "/cuda-sm90/" + name)) return false;
         any = true;
     }
     return any;
