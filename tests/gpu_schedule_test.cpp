@@ -509,7 +509,7 @@ TEST_P(GpuScheduleDecode, DecodeAttention) {
 // Every CUDA schedule directory and bucket (a bucket missing for a generator reads its default).
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuSchedule,
                          ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@tiled", "cuda-sm90@d64", "cuda-sm90@anderson2021",
-                                           "cuda-sm90@staged", "cuda-sm90@n16", "cuda-sm90@n128"),
+                                           "cuda-sm90@staged", "cuda-sm90@n16", "cuda-sm90@n128", "cuda-sm90@v32"),
                          [](const auto &info) {
                              std::string name = info.param.substr(5);
                              for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
@@ -604,9 +604,9 @@ TEST_P(GpuScheduleDplr, KdaStep) { check_dplr("kda", GetParam(), true); }
 TEST_P(GpuScheduleDplr, GatedDeltaRule2Step) { check_dplr("gated_delta_rule2", GetParam(), true); }
 TEST_P(GpuScheduleDplr, Rwkv7Step) { check_dplr("rwkv7", GetParam(), true); }
 
-INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDplr, ::testing::Values("cuda-sm90", "cuda-sm80"), [](const auto &info) {
+INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDplr, ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@v32"), [](const auto &info) {
     std::string name = info.param.substr(5);
-    for (char &c : name) c = c == '-' ? '_' : c;
+    for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
     return name;
 });
 
