@@ -6,12 +6,9 @@
 #   run: bash bench/results/2026-11-27-s15/call_s15a.sh   (carry .gpu; a scripts/gpu_bundle.sh build
 #   with SEQMIX_ONLY_MIXERS="gla_step;linear_attn_step;retention_step;simple_gla_step;delta_rule_step;
 #   gated_delta_rule_step;kda_step;gated_delta_rule2_step;rwkv7_step" and candidates/ in schedules/cuda-sm90/)
-. bench/results/2026-11-27-s10/common.sh
+. bench/results/2026-11-27-s15/common.sh
 f="cuda-sm90/default,cuda-sm90/f32,cuda-sm90/f32r4,cuda-sm90/f32r16,cuda-sm90/f64,cuda-sm90/f64c2"
 for r in gla_step linear_attn_step retention_step simple_gla_step; do rows $r $f 2; done
 for r in delta_rule_step gated_delta_rule_step kda_step gated_delta_rule2_step rwkv7_step; do rows $r cuda-sm90/default,cuda-sm90/f32u 2; done
-timeout 240 .gpu/bin/seqmix_kernel_tests --gtest_filter='*Step*cuda*' > "$OUT/tests.log" 2>&1
-echo "tests rc=$?"
-grep -E '^\[  (PASSED|FAILED) +\] [0-9]+ test' "$OUT/tests.log"
-# the candidates outside their domain (V < 32 for f32*, V < 64 for f64*) fail by design: the rest
-grep -E '^\[  FAILED  \].*GetParam' "$OUT/tests.log" | grep -v 'V16.*f\(32\|64\)\|V48.*f64\|V33.*f64' | cut -c1-160
+# the candidates outside their domain (V < 32 for f32*, V < 64 for f64*) fail by design
+step_tests 240 'V16.*f(32|64)|V48.*f64|V33.*f64'
