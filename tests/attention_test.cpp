@@ -180,6 +180,7 @@ std::vector<AttnCase> attention_cases() {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(Attention);
 INSTANTIATE_TEST_SUITE_P(Shapes, Attention, ::testing::ValuesIn(cross(attention_cases(), "attention")),
                          CaseVariantName());
 
@@ -201,6 +202,7 @@ std::vector<AttnCase> attention_long_cases() {
     return {full, windowed};
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(AttentionLong);
 INSTANTIATE_TEST_SUITE_P(Shapes, AttentionLong, ::testing::ValuesIn(cross(attention_long_cases(), "attention")),
                          CaseVariantName());
 

@@ -127,6 +127,7 @@ std::vector<DecodeCase> decode_cases() {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(DecodeAttention);
 INSTANTIATE_TEST_SUITE_P(Shapes, DecodeAttention, ::testing::ValuesIn(cross(decode_cases(), "decode_attention")),
                          CaseVariantName());
 
@@ -138,6 +139,7 @@ TEST_P(DecodeAttentionLong, MatchesReference) {
     check_decode(p.c, p.variant);
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(DecodeAttentionLong);
 INSTANTIATE_TEST_SUITE_P(Shapes, DecodeAttentionLong,
                          ::testing::ValuesIn(cross(std::vector<DecodeCase>{shape(2, 1, 70000, 4, 1, 64, 64,
                                                                                  {70000, 33333})},

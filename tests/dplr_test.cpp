@@ -327,6 +327,7 @@ std::vector<DplrCase> chunked_cases(Mixer m) {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(Dplr);
 INSTANTIATE_TEST_SUITE_P(Shapes, Dplr, ::testing::ValuesIn(cross_all(chunked_cases)), CaseVariantName());
 
 // Long sequences with small heads: gates near 0 and near 1 over 8192 tokens.
@@ -344,6 +345,7 @@ std::vector<DplrCase> long_cases(Mixer m) {
     return {shape(m, 1, 8192, 1, 16, 16, Gates::near0), c, shape(m, 1, 4096, 2, 64, 64, Gates::normal)};
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(DplrLong);
 INSTANTIATE_TEST_SUITE_P(Shapes, DplrLong, ::testing::ValuesIn(cross_all(long_cases)), CaseVariantName());
 
 // One call over T == two calls over [0, split) and [split, T) with the state carried on the
@@ -388,6 +390,7 @@ std::vector<DplrCase> round_trip_cases(Mixer m) {
     return {c, d};
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(DplrStateRoundTrip);
 INSTANTIATE_TEST_SUITE_P(Shapes, DplrStateRoundTrip, ::testing::ValuesIn(cross_all(round_trip_cases)),
                          CaseVariantName());
 
@@ -431,6 +434,7 @@ std::vector<DplrCase> chunked_vs_step_cases(Mixer m) {
     return {c, d};
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(DplrChunkedVsStep);
 INSTANTIATE_TEST_SUITE_P(Shapes, DplrChunkedVsStep, ::testing::ValuesIn(cross_all(chunked_vs_step_cases)),
                          CaseVariantName());
 
@@ -486,6 +490,7 @@ std::vector<DplrCase> step_cases(Mixer m) {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(DplrStep);
 INSTANTIATE_TEST_SUITE_P(Shapes, DplrStep, ::testing::ValuesIn(cross_all(step_cases, "_step")), CaseVariantName());
 
 // MIXERS.md's limits of gated_delta_rule2, on each of its variants: b = beta*1, w = beta*1 gives
@@ -546,6 +551,7 @@ std::vector<DplrCase> limit_cases() {
     return {c, d};
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(Gdn2Limits);
 INSTANTIATE_TEST_SUITE_P(Shapes, Gdn2Limits, ::testing::ValuesIn(cross(limit_cases(), "gated_delta_rule2")),
                          CaseVariantName());
 

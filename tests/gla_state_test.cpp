@@ -96,6 +96,7 @@ std::vector<StateCase> state_cases() {
             shape(1, 130, 2, 60, 48, Gates::near1),  shape(2, 70, 3, 64, 32, Gates::normal, true)};
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(GlaState);
 INSTANTIATE_TEST_SUITE_P(Shapes, GlaState, ::testing::ValuesIn(cross(state_cases(), "gla_state")), CaseVariantName());
 
 // Diag(decay) S0 + final_state (gla_state) == gla's final_state from S0: the slice composition

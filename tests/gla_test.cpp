@@ -197,6 +197,7 @@ std::vector<GlaCase> gla_cases() {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(Gla);
 INSTANTIATE_TEST_SUITE_P(Shapes, Gla, ::testing::ValuesIn(cross(gla_cases(), "gla")), CaseVariantName());
 
 // Long sequences, small heads (runtime): excluded from the sanitizer build by --gtest_filter=-*Long*.
@@ -215,6 +216,7 @@ std::vector<GlaCase> gla_long_cases() {
             shape(1, 16384, 1, 16, 16, Gates::normal)};
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(GlaLong);
 INSTANTIATE_TEST_SUITE_P(Shapes, GlaLong, ::testing::ValuesIn(cross(gla_long_cases(), "gla")), CaseVariantName());
 
 // One call over T == two calls over [0, split) and [split, T), the first one's final_state passed
@@ -275,6 +277,7 @@ std::vector<GlaCase> round_trip_cases() {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(GlaStateRoundTrip);
 INSTANTIATE_TEST_SUITE_P(Shapes, GlaStateRoundTrip, ::testing::ValuesIn(cross(round_trip_cases(), "gla")),
                          CaseVariantName());
 
@@ -326,6 +329,7 @@ std::vector<GlaCase> chunked_vs_step_cases() {
             shape(1, 37, 2, 64, 64, Gates::near1)};
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(GlaChunkedVsStep);
 INSTANTIATE_TEST_SUITE_P(Shapes, GlaChunkedVsStep, ::testing::ValuesIn(cross(chunked_vs_step_cases(), "gla")),
                          CaseVariantName());
 
@@ -379,6 +383,7 @@ std::vector<GlaCase> step_cases() {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(GlaStep);
 INSTANTIATE_TEST_SUITE_P(Shapes, GlaStep, ::testing::ValuesIn(cross(step_cases(), "gla_step")), CaseVariantName());
 
 // CUDA kernels run on options.stream: q is zeroed by an asynchronous memset queued on a

@@ -128,6 +128,7 @@ std::vector<LongConvCase> cases() {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(LongConv);
 INSTANTIATE_TEST_SUITE_P(Shapes, LongConv, ::testing::ValuesIn(cross(cases(), "long_conv")), CaseVariantName());
 
 // T up to 65536 and the largest FFT lengths (fft131072, fft65536, fft12288, fft16384).
@@ -139,6 +140,7 @@ TEST_P(LongConvLong, MatchesReference) {
     check(p.c, p.variant);
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(LongConvLong);
 INSTANTIATE_TEST_SUITE_P(Shapes, LongConvLong,
                          ::testing::ValuesIn(cross(std::vector<LongConvCase>{shape(1, 2, 65536, 1000, true),
                                                                              shape(1, 2, 32768, 32768),
@@ -176,6 +178,7 @@ TEST_P(LongConvSpectrumReuse, SameAsInside) {
     EXPECT_TRUE(close("y (reused spectrum)", y2.download(), r, y2.shape(), fp32_tolerance(kBase, c.L, r)));
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(LongConvSpectrumReuse);
 INSTANTIATE_TEST_SUITE_P(Shapes, LongConvSpectrumReuse,
                          ::testing::ValuesIn(cross(std::vector<LongConvCase>{shape(2, 5, 700, 300, true)}, "long_conv")),
                          CaseVariantName());

@@ -146,7 +146,9 @@ class ParaRnnLong : public ParaRnnMatches {};
 TEST_P(ParaRnn, NewtonAndSequentialMatchReference) { check(); }
 TEST_P(ParaRnnLong, NewtonAndSequentialMatchReference) { check(); }
 
+SEQMIX_ALLOW_NO_VARIANTS(ParaRnn);
 INSTANTIATE_TEST_SUITE_P(Shapes, ParaRnn, ::testing::ValuesIn(cross(cases(), "pararnn")), CaseVariantName());
+SEQMIX_ALLOW_NO_VARIANTS(ParaRnnLong);
 INSTANTIATE_TEST_SUITE_P(Shapes, ParaRnnLong,
                          ::testing::ValuesIn(cross(std::vector<ParaCase>{shape(false, 2, 4096, 1, 64, true),
                                                                          shape(false, 1, 16384, 2, 32),
@@ -190,6 +192,7 @@ std::vector<ParaCase> round_trip_cases() {
     return {a, b};
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(ParaRnnStateRoundTrip);
 INSTANTIATE_TEST_SUITE_P(Shapes, ParaRnnStateRoundTrip, ::testing::ValuesIn(cross(round_trip_cases(), "pararnn")),
                          CaseVariantName());
 

@@ -257,6 +257,7 @@ std::vector<Case> chunked_cases() {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(ScalarDecay);
 INSTANTIATE_TEST_SUITE_P(Shapes, ScalarDecay, ::testing::ValuesIn(cross_all(chunked_cases())), ParamName());
 
 // Long sequences, small heads: excluded from CI (ctest -E Long) and the sanitizer build.
@@ -281,6 +282,7 @@ std::vector<Param> long_params() {
     return out;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(ScalarDecayLong);
 INSTANTIATE_TEST_SUITE_P(Shapes, ScalarDecayLong, ::testing::ValuesIn(long_params()), ParamName());
 
 // One call over T == two calls over [0, split) and [split, T), the first one's final_state passed
@@ -337,6 +339,7 @@ std::vector<Case> round_trip_cases() {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(ScalarDecayStateRoundTrip);
 INSTANTIATE_TEST_SUITE_P(Shapes, ScalarDecayStateRoundTrip, ::testing::ValuesIn(cross_all(round_trip_cases())),
                          ParamName());
 
@@ -387,6 +390,7 @@ std::vector<Case> chunked_vs_step_cases() {
             shape(1, 37, 2, 64, 64, Gates::near1)};
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(ScalarDecayChunkedVsStep);
 INSTANTIATE_TEST_SUITE_P(Shapes, ScalarDecayChunkedVsStep, ::testing::ValuesIn(cross_all(chunked_vs_step_cases())),
                          ParamName());
 
@@ -447,6 +451,7 @@ std::vector<Case> step_cases() {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(ScalarDecayStep);
 INSTANTIATE_TEST_SUITE_P(Shapes, ScalarDecayStep, ::testing::ValuesIn(cross_all(step_cases(), "_step")), ParamName());
 
 TEST(ScalarDecayVariants, CpuDefaultIsBuilt) {

@@ -219,6 +219,7 @@ std::vector<ScanCase> scan_cases() {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(SelectiveScan);
 INSTANTIATE_TEST_SUITE_P(Shapes, SelectiveScan, ::testing::ValuesIn(cross(scan_cases(), "selective_scan")),
                          CaseVariantName());
 
@@ -230,6 +231,7 @@ TEST_P(SelectiveScanLong, MatchesReference) {
     check_scan(p.c, p.variant);
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(SelectiveScanLong);
 INSTANTIATE_TEST_SUITE_P(Shapes, SelectiveScanLong,
                          // B8 D2048 T2048: more than 65535 blocks in the fused (chunk, channel,
                          // batch) loops, which must be blockIdx.x (failed to launch on the H200).
@@ -281,6 +283,7 @@ std::vector<ScanCase> round_trip_cases() {
     return {a, b};
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(SelectiveScanStateRoundTrip);
 INSTANTIATE_TEST_SUITE_P(Shapes, SelectiveScanStateRoundTrip,
                          ::testing::ValuesIn(cross(round_trip_cases(), "selective_scan")), CaseVariantName());
 
@@ -333,6 +336,7 @@ TEST_P(SelectiveScanVsStep, ChunkedEqualsRepeatedStep) {
                       seq.ht.shape(), ts));
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(SelectiveScanVsStep);
 INSTANTIATE_TEST_SUITE_P(Shapes, SelectiveScanVsStep,
                          ::testing::ValuesIn(cross(std::vector<ScanCase>{shape(2, 6, 40, 16, 2, 0),
                                                                          shape(1, 4, 300, 16, 1, 1, Dt::large)},
@@ -379,6 +383,7 @@ std::vector<ScanCase> step_cases() {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(SelectiveScanStep);
 INSTANTIATE_TEST_SUITE_P(Shapes, SelectiveScanStep, ::testing::ValuesIn(cross(step_cases(), "selective_scan_step")),
                          CaseVariantName());
 

@@ -229,6 +229,7 @@ std::vector<Case> chunked_cases() {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(Ssd);
 INSTANTIATE_TEST_SUITE_P(Shapes, Ssd, ::testing::ValuesIn(cross(chunked_cases(), "ssd")), ParamName());
 
 // Long sequences, small heads: excluded from CI (ctest -E Long).
@@ -245,6 +246,7 @@ std::vector<Case> long_cases() {
     return {shape(1, 16384, 2, 16, 16, 1), small, shape(1, 16384, 2, 16, 16, 2, Dt::large)};
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(SsdLong);
 INSTANTIATE_TEST_SUITE_P(Shapes, SsdLong, ::testing::ValuesIn(cross(long_cases(), "ssd")), ParamName());
 
 // One call over T == two calls over [0, split) and [split, T) carrying the state.
@@ -283,6 +285,7 @@ std::vector<Case> round_trip_cases() {
     return {a, b};
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(SsdStateRoundTrip);
 INSTANTIATE_TEST_SUITE_P(Shapes, SsdStateRoundTrip, ::testing::ValuesIn(cross(round_trip_cases(), "ssd")),
                          ParamName());
 
@@ -325,6 +328,7 @@ std::vector<Case> chunked_vs_step_cases() {
     return {shape(2, 37, 3, 13, 17, 1), with_h0, shape(1, 37, 2, 16, 32, 2, Dt::large)};
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(SsdChunkedVsStep);
 INSTANTIATE_TEST_SUITE_P(Shapes, SsdChunkedVsStep, ::testing::ValuesIn(cross(chunked_vs_step_cases(), "ssd")),
                          ParamName());
 
@@ -377,6 +381,7 @@ std::vector<Case> step_cases() {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(SsdStep);
 INSTANTIATE_TEST_SUITE_P(Shapes, SsdStep, ::testing::ValuesIn(cross(step_cases(), "ssd_step")), ParamName());
 
 // ssd_bidirectional vs its reference (two references of ssd, shifted and flipped).
@@ -424,6 +429,7 @@ std::vector<Case> bidirectional_cases() {
     return cs;
 }
 
+SEQMIX_ALLOW_NO_VARIANTS(SsdBidirectional);
 INSTANTIATE_TEST_SUITE_P(Shapes, SsdBidirectional,
                          ::testing::ValuesIn(cross(bidirectional_cases(), "ssd_bidirectional")), ParamName());
 
@@ -434,6 +440,7 @@ TEST_P(SsdBidirectionalLong, MatchesReference) {
     SEQMIX_SKIP_UNRUNNABLE(GetParam());
     check_bidirectional(GetParam());
 }
+SEQMIX_ALLOW_NO_VARIANTS(SsdBidirectionalLong);
 INSTANTIATE_TEST_SUITE_P(Shapes, SsdBidirectionalLong,
                          ::testing::ValuesIn(cross(std::vector<Case>{shape(4, 4096, 32, 64, 128, 1)}, "ssd_bidirectional")),
                          ParamName());
