@@ -65,6 +65,18 @@ std::string schedules_root() {
     return root ? root : SEQMIX_SCHEDULES_DIR;
 }
 
+// A test name's part for a parameter "cuda-sm90@tiled": "sm90_tiled".
+std::string variant_name(const std::string &variant) {
+    std::string name = variant.substr(5);
+    for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
+    return name;
+}
+
+// The instantiations' name generator for a parameter that is one variant.
+struct VariantName {
+    std::string operator()(const ::testing::TestParamInfo<std::string> &info) const { return variant_name(info.param); }
+};
+
 // A parameter "cuda-sm90" or "cuda-sm90@tiled": the schedule directory and bucket.
 Halide::Callable jit(const std::string &generator, const std::string &variant) {
     const auto at = variant.find('@');
@@ -510,27 +522,17 @@ TEST_P(GpuScheduleDecode, DecodeAttention) {
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuSchedule,
                          ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@tiled", "cuda-sm90@d64", "cuda-sm90@anderson2021",
                                            "cuda-sm90@staged", "cuda-sm90@n16", "cuda-sm90@n128", "cuda-sm90@v32"),
-                         [](const auto &info) {
-                             std::string name = info.param.substr(5);
-                             for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
-                             return name;
-                         });
+                         VariantName());
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleGlaInter,
                          ::testing::Combine(::testing::Values("cuda-sm90", "cuda-sm80"),
                                             ::testing::Values(150, 1)),
                          [](const auto &info) {
-                             std::string name = std::get<0>(info.param).substr(5) + "_T" + std::to_string(std::get<1>(info.param));
-                             for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
-                             return name;
+                             return variant_name(std::get<0>(info.param)) + "_T" + std::to_string(std::get<1>(info.param));
                          });
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDecode,
                          ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@long", "cuda-sm80@long", "cuda-sm90@v4",
                                            "cuda-sm80@v4", "cuda-sm90@v4long", "cuda-sm80@v4long"),
-                         [](const auto &info) {
-                             std::string name = info.param.substr(5);
-                             for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
-                             return name;
-                         });
+                         VariantName());
 
 // ---- delta-rule mixers and RWKV-7 (generators/delta.cpp): every chunked and step form on each
 // CUDA schedule directory (they have no buckets). Keys raw and normalised in the kernel
@@ -604,11 +606,7 @@ TEST_P(GpuScheduleDplr, KdaStep) { check_dplr("kda", GetParam(), true); }
 TEST_P(GpuScheduleDplr, GatedDeltaRule2Step) { check_dplr("gated_delta_rule2", GetParam(), true); }
 TEST_P(GpuScheduleDplr, Rwkv7Step) { check_dplr("rwkv7", GetParam(), true); }
 
-INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDplr, ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@v32"), [](const auto &info) {
-    std::string name = info.param.substr(5);
-    for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
-    return name;
-});
+INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDplr, ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@v32"), VariantName());
 
 // long_conv and lmu (issue 9): the direct defaults of both CUDA targets and two FFT buckets of
 // cuda-sm90 (all FFT buckets of both targets come from one template, schedules/tools/
@@ -700,11 +698,7 @@ TEST_P(GpuScheduleLongConv, LmuStep) {
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleLongConv,
                          ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@fft512", "cuda-sm90@fft3072",
                                            "cuda-sm90@fft16384"),
-                         [](const auto &info) {
-                             std::string name = info.param.substr(5);
-                             for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
-                             return name;
-                         });
+                         VariantName());
 
 // ---- nonlinear RNNs (generators/lstm.cpp, gru.cpp, pararnn.cpp): one step of lstm / gru from a
 // state; pararnn's sequential default and its Newton buckets, iterated here as the runtime does.
@@ -778,10 +772,6 @@ TEST_P(GpuScheduleRnn, ParaRnn) {
 
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleRnn,
                          ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@newton", "cuda-sm80@newton"),
-                         [](const auto &info) {
-                             std::string name = info.param.substr(5);
-                             for (char &c : name) c = (c == '@' || c == '-') ? '_' : c;
-                             return name;
-                         });
+                         VariantName());
 
 }  // namespace

@@ -8,8 +8,4 @@ for r in gla_step linear_attn_step retention_step simple_gla_step delta_rule_ste
   rows $r cuda-sm90/default,cuda-sm90/v32 1
 done
 rows ssd_step cuda-sm90/default,cuda-sm90/n128 1
-rm -f "$OUT"/*.txt
-timeout 400 .gpu/bin/seqmix_kernel_tests --gtest_filter="*Step*" > "$OUT/tests.log" 2>&1
-echo "tests rc=$?"
-grep -E '^\[  (PASSED|FAILED) +\] [0-9]+ test' "$OUT/tests.log"
-grep -E '^\[  FAILED  \].*GetParam' "$OUT/tests.log" | cut -c1-160 | sort -u | head -20
+STEP_FILTER='*Step*' step_tests 400
