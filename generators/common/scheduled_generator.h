@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "apply/apply.h"
+#include "gpu_math.h"
 #include "lang/schedule.h"
 
 namespace seqmix {
@@ -82,6 +83,10 @@ protected:
                 sched::autoschedule(schedule_, this->get_pipeline(), this->get_target());
             } else {
                 sched::apply(schedule_, values_, funcs, this->get_target(), shape_symbols());
+            }
+            auto approx = values_.find("exp_approx");
+            if (approx != values_.end() && approx->second != 0 && this->get_target().has_feature(Halide::Target::CUDA)) {
+                this->get_pipeline().add_custom_lowering_pass(new ExpToEx2Approx);
             }
         } catch (const sched::Error &e) {
             fail(e.what());
