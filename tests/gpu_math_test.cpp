@@ -25,8 +25,8 @@ std::string ptx_of(bool approx) {
     f.gpu_tile(x, xo, xi, 64);
     Pipeline p(f);
     if (approx) p.add_custom_lowering_pass(new seqmix::ExpToEx2Approx);
-    const std::string obj =
-        (std::filesystem::temp_directory_path() / ("gpu_math_test_" + std::to_string(approx) + ".o")).string();
+    const std::string name = "gpu_math_test_" + std::to_string(approx) + ".o";
+    const std::string obj = (std::filesystem::temp_directory_path() / name).string();
     p.compile_to_object(obj, {in}, "f", Target("x86-64-linux-cuda-cuda_capability_86"));
     std::ifstream file(obj, std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());

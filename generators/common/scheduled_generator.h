@@ -85,7 +85,8 @@ protected:
                 sched::apply(schedule_, values_, funcs, this->get_target(), shape_symbols());
             }
             auto approx = values_.find("exp_approx");
-            if (approx != values_.end() && approx->second != 0 && this->get_target().has_feature(Halide::Target::CUDA)) {
+            const bool cuda = this->get_target().has_feature(Halide::Target::CUDA);
+            if (approx != values_.end() && approx->second != 0 && cuda) {
                 this->get_pipeline().add_custom_lowering_pass(new ExpToEx2Approx);
             }
         } catch (const sched::Error &e) {
