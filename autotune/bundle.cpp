@@ -37,7 +37,7 @@ json export_bundle(const BundleOptions &opt) {
     if (fs::exists(dir / "spec.json")) throw std::invalid_argument("export-bundle: " + opt.dir + " already holds a bundle");
     fs::create_directories(dir / "candidates");
     const sched::Schedule tmpl = sched::parse_file(ctx.template_path);
-    SearchSpace space(tmpl);
+    SearchSpace space(tmpl, ctx.fixed);
     auto cands = baseline_candidates(ctx, tmpl, opt.tune.autoschedulers, 1);
     std::vector<std::string> baselines;
     for (const auto &c : cands) baselines.push_back(c.id);

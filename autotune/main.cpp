@@ -35,7 +35,8 @@ using namespace seqmix::tune;
 namespace {
 
 struct Args {
-    std::string mixer, target, shape, db, out, strategy, tmpl, schedules, generator, work_dir, autoschedulers, cxx, runner;
+    std::string mixer, target, shape, db, out, strategy, tmpl, fix, schedules, generator, work_dir, autoschedulers, cxx,
+        runner;
     int trials = 32, jobs = 1, warmup = 1, repeats = 5, remeasure_top = 4, remeasure_rounds = 7;
     double prune_ratio = 3, time_budget = 0, build_timeout = 600, run_timeout = 120, min_time = 0.02, max_mib = 60;
     uint64_t seed = 1;
@@ -57,6 +58,7 @@ po::options_description tune_options(Args &a) {
         ("resume", po::bool_switch(&a.resume), "continue a run: candidates already in --db are not measured again")
         ("json", po::bool_switch(&a.json_out), "no progress; print the summary as JSON")
         ("template", po::value(&a.tmpl), "schedule template to search (default: the file dispatch picks for --shape)")
+        ("fix", po::value(&a.fix), "hold params at one value of their domain, e.g. vt=8,rt=4 (a smaller space)")
         ("schedules", po::value(&a.schedules)->default_value(SEQMIX_SOURCE_DIR "/schedules"), "schedules root")
         ("generator", po::value(&a.generator)->default_value(SEQMIX_GENERATOR_PATH), "the seqmix_generators executable")
         ("cxx", po::value(&a.cxx)->default_value(SEQMIX_CXX), "C++ compiler that links candidate .so files")
@@ -121,6 +123,10 @@ TuneOptions make_tune_options(const Args &a, const std::vector<std::string> &arg
     c.template_path = a.tmpl.empty() ? dispatched_schedule(a.schedules, c.target_dir, c.mixer, c.shape) : a.tmpl;
     if (!fs::exists(c.template_path)) usage_error("--template: " + c.template_path + " does not exist");
     c.template_hash = file_hash(c.template_path);
+    if (!a.fix.empty()) {
+        c.fixed = parse_assignments(a.fix, "--fix", "vt=8,rt=4");
+        SearchSpace(seqmix::sched::parse_file(c.template_path), c.fixed);  // a name or value the template lacks: now
+    }
     // Records name the template relative to the repo (schedules/<dir>/<file>) when it is inside it.
     c.template_name = c.template_path;
     const auto rel = fs::relative(fs::absolute(c.template_path), fs::absolute(a.schedules).parent_path());

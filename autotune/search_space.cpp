@@ -30,8 +30,23 @@ std::vector<int64_t> domain_values(const sched::Param &p) {
 
 }  // namespace
 
-SearchSpace::SearchSpace(sched::Schedule tmpl) : tmpl_(std::move(tmpl)) {
+SearchSpace::SearchSpace(sched::Schedule tmpl, const std::map<std::string, int64_t> &fixed) : tmpl_(std::move(tmpl)) {
     for (const auto &p : tmpl_.params) knobs_.push_back({p.name, domain_values(p)});
+    for (const auto &[name, value] : fixed) {
+        auto knob = std::find_if(knobs_.begin(), knobs_.end(), [&](const Knob &k) { return k.name == name; });
+        if (knob == knobs_.end()) {
+            std::string names;
+            for (const auto &k : knobs_) names += (names.empty() ? "" : ", ") + k.name;
+            throw std::invalid_argument("--fix: the template has no param '" + name + "' (its params: " +
+                                        (names.empty() ? "none" : names) + ")");
+        }
+        if (std::find(knob->values.begin(), knob->values.end(), value) == knob->values.end()) {
+            const auto &p = tmpl_.params[static_cast<size_t>(knob - knobs_.begin())];
+            throw std::invalid_argument("--fix: " + name + " = " + std::to_string(value) + " is outside its domain " +
+                                        p.domain_str());
+        }
+        knob->values = {value};
+    }
 }
 
 std::map<std::string, int64_t> SearchSpace::values(const Point &p) const {
@@ -79,7 +94,9 @@ std::vector<Point> SearchSpace::enumerate(size_t limit) const {
 
 Point SearchSpace::default_point() const {
     Point p;
-    for (const auto &prm : tmpl_.params) p.push_back(prm.value);
+    for (size_t i = 0; i < knobs_.size(); i++) {
+        p.push_back(knobs_[i].values.size() == 1 ? knobs_[i].values[0] : tmpl_.params[i].value);
+    }
     return p;
 }
 

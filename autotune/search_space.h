@@ -24,7 +24,10 @@ struct Knob {
 
 class SearchSpace {
 public:
-    explicit SearchSpace(sched::Schedule tmpl);
+    // `fixed` holds the named params at one value of their domain (seqmix-tune --fix): a smaller
+    // space, searched more quickly; throws std::invalid_argument for a name or value the
+    // template does not have.
+    explicit SearchSpace(sched::Schedule tmpl, const std::map<std::string, int64_t> &fixed = {});
     const std::vector<Knob> &knobs() const { return knobs_; }
     const sched::Schedule &schedule() const { return tmpl_; }
     // Every `require` holds.

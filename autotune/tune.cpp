@@ -159,7 +159,7 @@ json run_tune(TuneOptions opt) {
     Database db(opt.db_path);
     for (const auto &w : db.warnings()) fmt::print(stderr, "warning: {}\n", w);
     const sched::Schedule tmpl = sched::parse_file(ctx.template_path);
-    SearchSpace space(tmpl);
+    SearchSpace space(tmpl, ctx.fixed);
     fs::create_directories(opt.build.work_dir);
     RunSpec spec;
     spec.mixer = ctx.mixer;

@@ -26,6 +26,7 @@ struct TuneContext {
     std::string template_path;  // the searched template (as given)
     std::string template_name;  // as records name it: relative to the repo when inside it
     std::string template_hash;  // fnv_hex of its text: flags a record made from an older template
+    std::map<std::string, int64_t> fixed;  // --fix: params held at one value of their domain
     nlohmann::json hw;          // hw_fingerprint() (for a bundle: filled in on the GPU host)
     nlohmann::json versions;    // halide, seqmix, generator hash
     TimingProtocol protocol;

@@ -10,14 +10,15 @@
 
 namespace seqmix::tune {
 
-Shape parse_shape(const std::string &text) {
-    Shape s;
+std::map<std::string, int64_t> parse_assignments(const std::string &text, const std::string &option,
+                                                 const std::string &example) {
+    std::map<std::string, int64_t> s;
     std::stringstream ss(text);
     std::string part;
     while (std::getline(ss, part, ',')) {
         const auto eq = part.find('=');
         if (eq == std::string::npos || eq == 0) {
-            throw std::invalid_argument("--shape: '" + part + "' is not NAME=VALUE (e.g. B=4,T=4096,H=16,K=64,V=64)");
+            throw std::invalid_argument(option + ": '" + part + "' is not NAME=VALUE (e.g. " + example + ")");
         }
         const std::string name = part.substr(0, eq), value = part.substr(eq + 1);
         size_t used = 0;
@@ -28,12 +29,16 @@ Shape parse_shape(const std::string &text) {
             used = 0;
         }
         if (used != value.size() || value.empty() || v < 1) {
-            throw std::invalid_argument("--shape: " + name + " = '" + value + "' is not a positive integer");
+            throw std::invalid_argument(option + ": " + name + " = '" + value + "' is not a positive integer");
         }
         s[name] = v;
     }
-    if (s.empty()) throw std::invalid_argument("--shape is empty (e.g. B=4,T=4096,H=16,K=64,V=64)");
+    if (s.empty()) throw std::invalid_argument(option + " is empty (e.g. " + example + ")");
     return s;
+}
+
+Shape parse_shape(const std::string &text) {
+    return parse_assignments(text, "--shape", "B=4,T=4096,H=16,K=64,V=64");
 }
 
 std::string shape_key(const Shape &shape) {

@@ -18,7 +18,11 @@ namespace seqmix::tune {
 // Shape symbols as the schedule language names them (B T S H K V ...).
 using Shape = std::map<std::string, int64_t>;
 
-// "B=4,T=4096,H=16,K=64,V=64" -> Shape; throws std::invalid_argument naming the bad part.
+// "NAME=VALUE,..." with positive integer values (an option's argument: --shape, --fix); throws
+// std::invalid_argument naming `option` and the bad part, with `example` as the form to follow.
+std::map<std::string, int64_t> parse_assignments(const std::string &text, const std::string &option,
+                                                 const std::string &example);
+// "B=4,T=4096,H=16,K=64,V=64" -> Shape.
 Shape parse_shape(const std::string &text);
 // Readable key, fla's style: B4_T4096_H16_K64_V64 (symbols in the order B T S H K V, then the rest).
 std::string shape_key(const Shape &shape);

@@ -131,6 +131,9 @@ TEST_P(LmuStep, ParallelEqualsSteps) {
     const Param &p = GetParam();
     const LmuCase &c = p.c;
     if (const std::string why = skip_reason(p.variant); !why.empty()) GTEST_SKIP() << p.variant.forced() << ": " << why;
+    if (const std::string why = partner_missing("lmu_step", p.variant.backend); !why.empty()) {
+        GTEST_SKIP() << why;
+    }
     const Inputs in(c);
     const Backend be = p.variant.backend;
     Buffer u(be, {c.B, c.T, c.C}), s0(be, {c.B, c.C, c.d}), s1(be, {c.B, c.C, c.d}), m(be, {c.B, c.T, c.C, c.d});

@@ -353,6 +353,9 @@ TEST_P(ScalarDecayChunkedVsStep, ChunkedEqualsRepeatedStep) {
     if (const std::string why = skip_reason(p.variant); !why.empty()) {
         GTEST_SKIP() << p.variant.forced() << ": " << why;
     }
+    if (const std::string why = partner_missing(std::string(to_string(c.mixer)) + "_step", p.variant.backend); !why.empty()) {
+        GTEST_SKIP() << why;
+    }
     const Inputs in(c);
     Buffers chunked(c, p.variant.backend, in), stepped(c, p.variant.backend, in);
     const std::optional<Tensor> h0 = c.initial_state ? std::optional<Tensor>(chunked.h0.tensor()) : std::nullopt;

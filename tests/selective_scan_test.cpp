@@ -294,6 +294,9 @@ TEST_P(SelectiveScanVsStep, ChunkedEqualsRepeatedStep) {
     const ScanParam &p = GetParam();
     const ScanCase &c = p.c;
     if (const std::string why = skip_reason(p.variant); !why.empty()) GTEST_SKIP() << p.variant.forced() << ": " << why;
+    if (const std::string why = partner_missing("selective_scan_step", p.variant.backend); !why.empty()) {
+        GTEST_SKIP() << why;
+    }
     const ScanInputs in(c);
     ScanBuffers seq(c, p.variant.backend, in), stepped(c, p.variant.backend, in);
     if (!run_forced([&] {

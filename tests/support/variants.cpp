@@ -9,8 +9,11 @@ std::string Variant::id() const {
 }
 
 std::vector<Variant> variants_of(const std::string &mixer) {
+    // Every test suite's registration asks, for each of its mixers: one copy of the list keeps the
+    // test binary's start (paid once per ctest test) from rebuilding it each time.
+    static const std::vector<seqmix::VariantInfo> all = seqmix::variants();
     std::vector<Variant> out;
-    for (const seqmix::VariantInfo &info : seqmix::variants()) {
+    for (const seqmix::VariantInfo &info : all) {
         if (info.mixer == mixer) {
             out.push_back({info, backend_of_target(info.target)});
         }

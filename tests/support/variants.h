@@ -43,6 +43,23 @@ std::vector<Variant> variants_of(const std::string &mixer);
 // "" if this test binary can run the variant here, else why not (for GTEST_SKIP).
 std::string skip_reason(const Variant &variant);
 
+// "" if dispatch can run `mixer` on `backend` here. In a SEQMIX_ONLY_MIXERS build that left
+// `mixer` out, why not: a test of one mixer against another (chunked == repeated step) skips
+// there. Inline, so that the macro is the test binary's: a full build never skips for this, and a
+// partner missing there stays a failure.
+inline std::string partner_missing(const std::string &mixer, Backend backend) {
+#ifdef SEQMIX_TEST_ONLY_MIXERS
+    for (const Variant &v : variants_of(mixer)) {
+        if (v.backend == backend && v.info.runnable && !v.info.explicit_only) return "";
+    }
+    return mixer + " has no variant that runs here in this SEQMIX_ONLY_MIXERS build";
+#else
+    static_cast<void>(mixer);
+    static_cast<void>(backend);
+    return "";
+#endif
+}
+
 // Test names may only hold [A-Za-z0-9_].
 std::string identifier(const std::string &text);
 

@@ -40,10 +40,12 @@ Out run(const std::string &args) {
     return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
 }
 
-// Small everything: tiny shape, short timing, no autoscheduler baselines.
+// Small everything: tiny shape, short timing, no autoscheduler baselines, and the params that make
+// a compile slow (wide vectors, deep unrolls: up to 18 s a candidate on the 2-core CI machine)
+// held at gla@short's defaults, so that every candidate compiles in about as long as the hand one.
 const std::string kTiny =
     "--mixer gla --target x86-64 --shape B=1,T=40,H=2,K=8,V=8 --autoschedulers none --repeats 2 --min-time 0.001 "
-    "--remeasure-top 2 --remeasure-rounds 2 --seed 7";
+    "--remeasure-top 2 --remeasure-rounds 2 --seed 7 --fix vec=4,vt=8,rt=4";
 
 TEST(TuneCli, BadArgumentsAreClearErrors) {
     const std::map<std::string, std::string> cases = {
@@ -57,6 +59,12 @@ TEST(TuneCli, BadArgumentsAreClearErrors) {
         {"--mixer gla --shape B=1,T=8,H=1,K=4,V=4 --trials -3 --db x.jsonl", "--trials must be >= 0"},
         {"--mixer gla --shape B=1,T=8,H=1,K=4,V=4 --jobs 0 --db x.jsonl", "--jobs must be >= 1"},
         {"--mixer gla --shape B=1,T=8,H=1,K=4,V=4 --template /nonexistent.sched --db x.jsonl", "does not exist"},
+        {"--mixer gla --shape B=1,T=8,H=1,K=4,V=4 --target x86-64 --fix vt --db x.jsonl",
+         "--fix: 'vt' is not NAME=VALUE"},
+        {"--mixer gla --shape B=1,T=8,H=1,K=4,V=4 --target x86-64 --fix vt=12 --db x.jsonl",
+         "--fix: vt = 12 is outside its domain {8, 16, 32, 64}"},
+        {"--mixer gla --shape B=1,T=8,H=1,K=4,V=4 --target x86-64 --fix wt=8 --db x.jsonl",
+         "--fix: the template has no param 'wt' (its params: chunk, sub_chunk, vec, vt, rt)"},
         {"--bogus", "unrecognised option '--bogus'"},
         {"frobnicate", "unknown command 'frobnicate'"},
         {"best", "best: --db is required"},

@@ -52,6 +52,35 @@ TEST(TuneSpace, KnobsFromParamsAndRequires) {
     EXPECT_FALSE(s.valid({1, 2, 3, 7}));  // a % b != 0
 }
 
+TEST(TuneSpace, FixHoldsParamsAtOneValueOfTheirDomain) {
+    const SearchSpace s(sched::parse(kToy, "toy.sched"), {{"a", 8}, {"c", 2}});
+    EXPECT_EQ(s.knobs()[0].values, (std::vector<int64_t>{8}));
+    EXPECT_EQ(s.knobs()[1].values.size(), 5u);
+    EXPECT_EQ(s.knobs()[2].values, (std::vector<int64_t>{2}));
+    EXPECT_EQ(s.default_point(), (Point{8, 2, 2, 7}));  // b keeps the template's default
+    for (const auto &p : s.enumerate(100000)) {
+        EXPECT_EQ(s.values(p).at("a"), 8);
+        EXPECT_EQ(s.values(p).at("c"), 2);
+    }
+    EXPECT_EQ(s.enumerate(100000).size(), 4u);  // b in {1, 2, 4, 8}: 16 does not divide a = 8
+}
+
+TEST(TuneSpace, FixOfAnUnknownParamOrAValueOutsideItsDomainIsAClearError) {
+    const auto tmpl = sched::parse(kToy, "toy.sched");
+    auto message = [&](const std::map<std::string, int64_t> &fixed) {
+        try {
+            SearchSpace s(tmpl, fixed);
+        } catch (const std::invalid_argument &e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_EQ(message({{"vt", 8}}), "--fix: the template has no param 'vt' (its params: a, b, c, fixed)");
+    EXPECT_EQ(message({{"b", 3}}), "--fix: b = 3 is outside its domain {1, 2, 4, 8, 16}");
+    EXPECT_EQ(message({{"a", 128}}), "--fix: a = 128 is outside its domain pow2[1..64]");
+    EXPECT_EQ(message({{"fixed", 7}}), "no error");
+}
+
 TEST(TuneSpace, TextKeepsDomainsAndWhen) {
     const SearchSpace s = toy();
     const Point p{8, 4, 2, 7};
