@@ -353,7 +353,8 @@ TEST_P(ScalarDecayChunkedVsStep, ChunkedEqualsRepeatedStep) {
     if (const std::string why = skip_reason(p.variant); !why.empty()) {
         GTEST_SKIP() << p.variant.forced() << ": " << why;
     }
-    if (const std::string why = partner_missing(std::string(to_string(c.mixer)) + "_step", p.variant.backend); !why.empty()) {
+    const std::string step = std::string(to_string(c.mixer)) + "_step";
+    if (const std::string why = partner_missing(step, p.variant.backend); !why.empty()) {
         GTEST_SKIP() << why;
     }
     const Inputs in(c);
