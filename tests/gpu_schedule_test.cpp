@@ -709,13 +709,20 @@ std::vector<double> scaled(std::vector<double> x, double s) {
 }
 
 TEST_P(GpuScheduleRnn, LstmAndGruStep) {
-    if (GetParam().find('@') != std::string::npos) GTEST_SKIP() << "lstm and gru have default schedules only";
     if (auto why = skip_reason({"lstm", "gru"}, GetParam()); !why.empty()) GTEST_SKIP() << why;
-    // The first shape takes the full-tile specialisation (Hd >= 32, B >= 4; Hd not a multiple
-    // of the tile: shifted edge tiles), the second the small-shape path.
+    // Defaults (every shape) get Hd beyond one unit tile but not a multiple of it, and Hd below
+    // it; buckets (@sk: Hd >= 32, B >= 8) shapes inside them, B not a multiple of the batch tile
+    // and Hd neither a multiple of the unit tile (shifted edge tiles) nor of the K split.
+    using Shape = std::array<int, 4>;
+    const bool bucket = GetParam().find('@') != std::string::npos;
+    const std::vector<Shape> shapes =
+        bucket ? std::vector<Shape>{{9, 2, 40, 4}, {9, 2, 40, 3}, {8, 1, 37, 4}, {8, 1, 37, 3}}
+               : std::vector<Shape>{{5, 2, 40, 4}, {5, 2, 40, 3}, {3, 2, 37, 4}, {3, 2, 37, 3}};
     std::mt19937_64 rng(20);
-    for (auto [B, H, Hd, ng] : {std::array<int, 4>{5, 2, 40, 4}, {5, 2, 40, 3}, {3, 2, 37, 4}, {3, 2, 37, 3}}) {
-        auto G = random_values(B * H * ng * Hd, rng, -1, 1), R = scaled(random_values(H * Hd * ng * Hd, rng, -1, 1), 0.3);
+    for (auto [B, H, Hd, ng] : shapes) {
+        if (bucket_missing(ng == 4 ? "lstm" : "gru", GetParam())) continue;
+        auto G = random_values(B * H * ng * Hd, rng, -1, 1),
+             R = scaled(random_values(H * Hd * ng * Hd, rng, -1, 1), 0.3);
         auto bias = random_values(H * ng * Hd, rng, -1, 1), h0 = random_values(B * H * Hd, rng, -1, 1);
         auto c0 = random_values(B * H * Hd, rng, -1, 1);
         auto bG = tensor({B, H, ng * Hd}, G), bR = tensor({H, Hd, ng * Hd}, R), bb = tensor({H, ng * Hd}, bias);
@@ -770,7 +777,8 @@ TEST_P(GpuScheduleRnn, ParaRnn) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleRnn,
-                         ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@newton", "cuda-sm80@newton"),
+                         ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@newton", "cuda-sm80@newton",
+                                           "cuda-sm90@sk"),
                          VariantName());
 
 }  // namespace

@@ -17,6 +17,10 @@
 
 #include <gtest/gtest.h>
 
+#ifdef SEQMIX_TEST_CUDA
+#include <cuda_runtime.h>
+#endif
+
 #include <cmath>
 #include <optional>
 #include <string>
@@ -147,6 +151,12 @@ std::vector<RnnCase> cases(bool is_lstm) {
     c = shape(is_lstm, 2, 11, 3, 20);
     c.initial = true, c.strided = true;
     cs.push_back(c);
+    // Inside the CUDA buckets @sk (Hd >= 32, B >= 8): B not a multiple of the batch tile, Hd not
+    // one of the unit tile (shifted edge tiles) nor of the split of the dot products.
+    cs.push_back(shape(is_lstm, 9, 13, 2, 40));
+    c = shape(is_lstm, 8, 6, 1, 37);
+    c.initial = true;
+    cs.push_back(c);
     return cs;
 }
 
@@ -259,7 +269,8 @@ TEST_P(RnnStep, MatchesReference) {
 std::vector<RnnParam> step_params() {
     std::vector<RnnParam> ps;
     for (bool is_lstm : {true, false}) {
-        for (const RnnParam &p : cross(std::vector<RnnCase>{shape(is_lstm, 3, 1, 2, 17), shape(is_lstm, 1, 1, 1, 64)},
+        for (const RnnParam &p : cross(std::vector<RnnCase>{shape(is_lstm, 3, 1, 2, 17), shape(is_lstm, 1, 1, 1, 64),
+                                                            shape(is_lstm, 9, 1, 1, 40)},
                                        is_lstm ? "lstm" : "gru")) {
             ps.push_back(p);
         }
@@ -269,6 +280,74 @@ std::vector<RnnParam> step_params() {
 
 SEQMIX_ALLOW_NO_VARIANTS(RnnStep);
 INSTANTIATE_TEST_SUITE_P(Shapes, RnnStep, ::testing::ValuesIn(step_params()), RoundTripName());
+
+// seqmix::lstm and gru are capturable into a CUDA graph on the caller's stream (LSTM's cell
+// scratch is allocated and freed in stream order): captured, replayed twice, each replay's y
+// against the reference. One call before the capture, as PyTorch asks of its own: Halide's
+// device buffers of compute_root stages come from its allocation cache once warm (a cold cache
+// calls cuMemAlloc, which a capture forbids).
+TEST(RnnCuda, CapturesIntoAGraph) {
+#ifndef SEQMIX_TEST_CUDA
+    GTEST_SKIP() << "built without the CUDA runtime in tests";
+#else
+    if (!seqmix::cuda_available()) GTEST_SKIP() << "no CUDA device on this host";
+    cudaStream_t stream = nullptr;
+    ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+    int ran = 0;
+    for (bool is_lstm : {true, false}) {
+        RnnCase c = shape(is_lstm, 9, 7, 2, 40);
+        c.initial = true;
+        const RnnInputs in(c);
+        const ref::RnnResult r = reference(c, in, true);
+        for (const Variant &variant : variants_of(c.mixer())) {
+            if (variant.backend != Backend::cuda || !skip_reason(variant).empty()) continue;
+            SCOPED_TRACE(variant.forced());
+            RnnBuffers buf(c, Backend::cuda, in);
+            RnnOptions opt;
+            opt.stream = stream;
+            opt.variant = variant.forced();
+            auto call = [&] {
+                if (is_lstm) {
+                    seqmix::lstm(buf.G.tensor(), buf.R.tensor(), buf.y.tensor(), buf.bias.tensor(), buf.h0.tensor(),
+                                 buf.c0.tensor(), buf.hT.tensor(), buf.cT.tensor(), opt);
+                } else {
+                    seqmix::gru(buf.G.tensor(), buf.R.tensor(), buf.y.tensor(), buf.bias.tensor(), buf.h0.tensor(),
+                                buf.hT.tensor(), opt);
+                }
+            };
+            call();
+            ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+            ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal), cudaSuccess);
+            try {
+                call();
+            } catch (const seqmix::Error &e) {
+                cudaGraph_t g = nullptr;
+                cudaStreamEndCapture(stream, &g);
+                if (g) cudaGraphDestroy(g);
+                ADD_FAILURE() << "not capturable: " << e.what();
+                continue;
+            }
+            cudaGraph_t graph = nullptr;
+            ASSERT_EQ(cudaStreamEndCapture(stream, &graph), cudaSuccess);
+            cudaGraphExec_t exec = nullptr;
+            ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
+            for (int replay = 0; replay < 2; replay++) {
+                ASSERT_EQ(cudaMemsetAsync(buf.y.tensor().data, 0, sizeof(float) * c.B * c.T * c.H * c.Hd, stream),
+                          cudaSuccess);
+                ASSERT_EQ(cudaGraphLaunch(exec, stream), cudaSuccess);
+                ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+                EXPECT_TRUE(close("y", buf.y.download(), r.y, buf.y.shape(), tolerance(c, r.y)));
+                EXPECT_TRUE(close("final_h", buf.hT.download(), r.final_h, buf.hT.shape(), tolerance(c, r.final_h)));
+            }
+            cudaGraphExecDestroy(exec);
+            cudaGraphDestroy(graph);
+            ran++;
+        }
+    }
+    cudaStreamDestroy(stream);
+    if (ran == 0) GTEST_SKIP() << "no runnable CUDA variant of lstm or gru";
+#endif
+}
 
 // Validation: clear errors naming the argument.
 TEST(RnnValidation, GateWidthAndStates) {

@@ -15,6 +15,7 @@ using CUresult = int;
 using CUdevice = int;
 using CUcontext = void *;
 using CUdeviceptr = unsigned long long;
+using CUstream = void *;
 constexpr int kAttrCcMajor = 75, kAttrCcMinor = 76;  // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_*
 constexpr int kPointerAttrMemoryType = 2;              // CU_POINTER_ATTRIBUTE_MEMORY_TYPE
 constexpr unsigned kMemoryTypeDevice = 2, kMemoryTypeUnified = 4;
@@ -35,6 +36,10 @@ struct Driver {
     CUresult (*cuMemsetD8)(CUdeviceptr, unsigned char, size_t) = nullptr;
     CUresult (*cuMemFree)(CUdeviceptr) = nullptr;
     CUresult (*cuCtxSynchronize)() = nullptr;
+    // Stream-ordered allocation (CUDA 11.2+ drivers; optional): no device-wide wait on release,
+    // and allowed while the stream is being captured into a CUDA graph.
+    CUresult (*cuMemAllocAsync)(CUdeviceptr *, size_t, CUstream) = nullptr;
+    CUresult (*cuMemFreeAsync)(CUdeviceptr, CUstream) = nullptr;
     int count = 0;
 };
 
@@ -66,6 +71,10 @@ Driver &driver() {
             d.error = "the CUDA driver lacks a required entry point";
             return;
         }
+        if (!load(lib, "cuMemAllocAsync", d.cuMemAllocAsync) || !load(lib, "cuMemFreeAsync", d.cuMemFreeAsync)) {
+            d.cuMemAllocAsync = nullptr;
+            d.cuMemFreeAsync = nullptr;
+        }
         if (CUresult r = d.cuInit(0); r != 0) {
             d.error = fmt::format("cuInit failed with CUDA error {}", r);
             return;
@@ -83,7 +92,10 @@ Driver &driver() {
 
 bool available() { return driver().ok; }
 int device_count() { return driver().ok ? driver().count : 0; }
-std::string last_error() { return driver().error; }
+// Why the calling thread's last alloc() failed (the driver's own error, if it is not usable).
+thread_local std::string alloc_error;
+
+std::string last_error() { return alloc_error.empty() ? driver().error : alloc_error; }
 
 int capability(int device) {
     // Asked for on every dispatch: query the driver once per device.
@@ -168,26 +180,40 @@ void *sink(int device, size_t bytes) {
     return device_block(blocks, device, bytes);
 }
 
-void *alloc(int device, size_t bytes) {
+void *alloc(int device, size_t bytes, void *stream) {
     Driver &d = driver();
-    void *ctx = primary_context(device);
-    if (!ctx) return nullptr;
+    alloc_error.clear();
+    void *ctx = d.ok ? primary_context(device) : nullptr;
+    if (!ctx) {
+        if (d.ok) alloc_error = fmt::format("no context for CUDA device {}", device);
+        return nullptr;
+    }
     d.cuCtxPushCurrent(ctx);
     CUdeviceptr p = 0;
-    bool ok = d.cuMemAlloc(&p, bytes) == 0;
+    CUresult r = d.cuMemAllocAsync ? d.cuMemAllocAsync(&p, bytes, stream) : d.cuMemAlloc(&p, bytes);
     CUcontext popped = nullptr;
     d.cuCtxPopCurrent(&popped);
-    return ok ? reinterpret_cast<void *>(p) : nullptr;
+    if (r != 0) {
+        const char *call = d.cuMemAllocAsync ? "cuMemAllocAsync" : "cuMemAlloc";
+        alloc_error = fmt::format("{} of {} bytes failed with CUDA error {}", call, bytes, r);
+        return nullptr;
+    }
+    return reinterpret_cast<void *>(p);
 }
 
-void release(int device, void *ptr) {
+void release(int device, void *ptr, void *stream) {
     Driver &d = driver();
     void *ctx = primary_context(device);
     if (!ctx || !ptr) return;
     d.cuCtxPushCurrent(ctx);
-    // The call's kernels run asynchronously on the caller's stream: let them finish first.
-    d.cuCtxSynchronize();
-    d.cuMemFree(reinterpret_cast<CUdeviceptr>(ptr));
+    if (d.cuMemAllocAsync) {
+        // Ordered after the call's kernels on the same stream: no wait here.
+        d.cuMemFreeAsync(reinterpret_cast<CUdeviceptr>(ptr), stream);
+    } else {
+        // The call's kernels run asynchronously on the caller's stream: let them finish first.
+        d.cuCtxSynchronize();
+        d.cuMemFree(reinterpret_cast<CUdeviceptr>(ptr));
+    }
     CUcontext popped = nullptr;
     d.cuCtxPopCurrent(&popped);
 }

@@ -24,10 +24,12 @@ bool is_device_pointer(const void *ptr);
 void *zeros(int device, size_t bytes);
 // A device allocation of at least `bytes` that absent optional outputs write to (zero strides).
 void *sink(int device, size_t bytes);
-// A device allocation owned by the caller (scratch of one call), released with release(), which
-// first waits for the device's queued work (the call's kernels that use it).
-void *alloc(int device, size_t bytes);
-void release(int device, void *ptr);
+// A device allocation owned by the caller (scratch of one call), ordered on `stream` (the call's;
+// nullptr: the default stream) and released with release() on the same stream after the call's
+// kernels: stream-ordered (cuMemAllocAsync / cuMemFreeAsync, capturable into a CUDA graph) where
+// the driver has it, else cuMemAlloc and a device-wide wait before cuMemFree.
+void *alloc(int device, size_t bytes, void *stream);
+void release(int device, void *ptr, void *stream);
 std::string last_error();
 
 }  // namespace seqmix::detail::cuda

@@ -55,7 +55,7 @@ ParaRnnInfo pararnn(const Tensor &G, const Tensor &Rd, const Tensor &y, const st
     // Allocated when first needed: a sequential-form call (one iteration) needs only c_a.
     std::optional<detail::Scratch> h_alt, c_a, c_b;
     auto scratch = [&](std::optional<detail::Scratch> &s) -> const Tensor & {
-        if (!s) s.emplace("seqmix::pararnn", seq, dev);
+        if (!s) s.emplace("seqmix::pararnn", seq, dev, options.stream);
         return s->tensor();
     };
     detail::KernelBuffer bG(G, call.ctx, true), bR(Rd, call.ctx, true);

@@ -61,7 +61,7 @@ void lstm(const Tensor &G, const Tensor &R, const Tensor &y, const std::optional
     const Device dev = c.device();
     const int64_t T = c.dim("T");
     const std::vector<int64_t> state{c.dim("B"), c.dim("H"), c.dim("Hd")};
-    detail::Scratch cs0("seqmix::lstm", state, dev), cs1("seqmix::lstm", state, dev);
+    detail::Scratch cs0("seqmix::lstm", state, dev, options.stream), cs1("seqmix::lstm", state, dev, options.stream);
     const Tensor *cell[2] = {&cs0.tensor(), &cs1.tensor()};
     KernelBuffer bR(R, call.ctx, true);
     std::optional<KernelBuffer> bb, h0, c0;
@@ -77,7 +77,7 @@ void lstm(const Tensor &G, const Tensor &R, const Tensor &y, const std::optional
     };
     for (int64_t t = 0; t < T; t++) step(t, detail::select(y, 1, t), *cell[t % 2]);
     if (final_h || final_c) {
-        detail::Scratch sink("seqmix::lstm", state, dev);
+        detail::Scratch sink("seqmix::lstm", state, dev, options.stream);
         step(T - 1, final_h ? *final_h : sink.tensor(), final_c ? *final_c : sink.tensor());
     }
 }

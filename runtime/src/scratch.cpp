@@ -6,7 +6,7 @@
 
 namespace seqmix::detail {
 
-Scratch::Scratch(const char *fn, std::vector<int64_t> shape, const Device &device) {
+Scratch::Scratch(const char *fn, std::vector<int64_t> shape, const Device &device, void *stream) : stream_(stream) {
     int64_t n = 1;
     for (int64_t e : shape) n *= e;
     void *data = nullptr;
@@ -14,7 +14,7 @@ Scratch::Scratch(const char *fn, std::vector<int64_t> shape, const Device &devic
         host_.reset(new float[static_cast<size_t>(n)]);
         data = host_.get();
     } else {
-        data = cuda::alloc(device.index, static_cast<size_t>(n) * sizeof(float));
+        data = cuda::alloc(device.index, static_cast<size_t>(n) * sizeof(float), stream);
         if (!data) {
             throw Error(fmt::format("{}: cannot allocate {} bytes of scratch on cuda:{}: {}", fn, n * 4, device.index,
                                     cuda::last_error()));
@@ -24,7 +24,7 @@ Scratch::Scratch(const char *fn, std::vector<int64_t> shape, const Device &devic
 }
 
 Scratch::~Scratch() {
-    if (t_.device.type == DeviceType::cuda) cuda::release(t_.device.index, t_.data);
+    if (t_.device.type == DeviceType::cuda) cuda::release(t_.device.index, t_.data, stream_);
 }
 
 Tensor select(const Tensor &x, int dim, int64_t index) {

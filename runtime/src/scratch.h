@@ -16,8 +16,9 @@ namespace seqmix::detail {
 class Scratch {
 public:
     // A contiguous f32 tensor of `shape` on `device`, uninitialised (every user writes it before
-    // reading it); throws Error naming `fn` if it cannot be allocated.
-    Scratch(const char *fn, std::vector<int64_t> shape, const Device &device);
+    // reading it); throws Error naming `fn` if it cannot be allocated. CUDA scratch is ordered on
+    // `stream` (the call's), allocation and release both.
+    Scratch(const char *fn, std::vector<int64_t> shape, const Device &device, void *stream);
     ~Scratch();
     Scratch(const Scratch &) = delete;
     Scratch &operator=(const Scratch &) = delete;
@@ -26,6 +27,7 @@ public:
 private:
     std::unique_ptr<float[]> host_;
     Tensor t_;
+    void *stream_ = nullptr;
 };
 
 // The view of x at index `index` of dimension `dim`, that dimension removed (a token of a
