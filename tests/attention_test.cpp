@@ -140,6 +140,8 @@ std::vector<AttnCase> attention_cases() {
     cs.push_back(mha(1, 63, 63, 2, 60, 60));     // head dim not a power of two
     cs.push_back(mha(1, 37, 50, 2, 60, 44));     // both odd-ish and K != V
     cs.push_back(mha(1, 17, 17, 1, 128, 128));   // large head dim
+    cs.push_back(mha(1, 300, 300, 2, 128, 128)); // K = V = 128 (CUDA bucket d128): not a multiple of a tile
+    cs.push_back(gqa(1, 50, 130, 4, 2, 128, 128));  // ... GQA, S > T
     {
         AttnCase c = mha(1, 100, 100, 2, 64, 64);
         c.window = 16;

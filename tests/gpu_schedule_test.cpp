@@ -361,9 +361,10 @@ TEST_P(GpuSchedule, Attention) {
     if (auto why = skip_reason({"attention"}, GetParam()); !why.empty()) GTEST_SKIP() << why;
     // (Session 1 saw PoCL compute zeros for the shared-memory stages of these schedules; with the
     // kernels of 2026-11-25 evening, every CUDA attention schedule agrees with the reference here.)
-    // The d64 bucket is compiled for K == V == 64 only (its `bound` directives).
+    // The d64 and d128 buckets are compiled for K == V == 64 and 128 only (their `bound`s).
     const bool d64 = std::string(GetParam()).find("@d64") != std::string::npos;
-    const int B = 1, T = 70, S = 100, H = 4, Hkv = 2, K = 64, V = d64 ? 64 : 48;
+    const bool d128 = std::string(GetParam()).find("@d128") != std::string::npos;
+    const int B = 1, T = 70, S = 100, H = 4, Hkv = 2, K = d128 ? 128 : 64, V = d64 || d128 ? K : 48;
     std::mt19937_64 rng(9);
     auto q = random_values(B * T * H * K, rng, -1, 1), k = random_values(B * S * Hkv * K, rng, -1, 1);
     auto v = random_values(B * S * Hkv * V, rng, -1, 1);
@@ -519,8 +520,9 @@ TEST_P(GpuScheduleDecode, DecodeAttention) {
 
 // Every CUDA schedule directory and bucket (a bucket missing for a generator reads its default).
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuSchedule,
-                         ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@tiled", "cuda-sm90@d64", "cuda-sm90@anderson2021",
-                                           "cuda-sm90@staged", "cuda-sm90@n16", "cuda-sm90@n128", "cuda-sm90@v32"),
+                         ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@tiled", "cuda-sm90@d64",
+                                           "cuda-sm90@d128", "cuda-sm90@anderson2021", "cuda-sm90@staged",
+                                           "cuda-sm90@n16", "cuda-sm90@n128", "cuda-sm90@v32"),
                          VariantName());
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleGlaInter,
                          ::testing::Combine(::testing::Values("cuda-sm90", "cuda-sm80"),
