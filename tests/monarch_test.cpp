@@ -140,6 +140,7 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 TEST(MonarchValidation, ValidArgumentsRun) {
+    SEQMIX_SKIP_IF_LEFT_OUT("monarch");
     EXPECT_EQ(monarch_error({1, 4, 9}, {3, 3, 3}, {3, 3, 3}, {1, 4, 9}), "");
     EXPECT_EQ(monarch_error({1, 4, 9}, {2, 2, 2}, {2, 2, 2}, {1, 4, 9}, MonarchAxis::sequence), "");
 }

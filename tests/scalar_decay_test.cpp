@@ -461,6 +461,7 @@ INSTANTIATE_TEST_SUITE_P(Shapes, ScalarDecayStep, ::testing::ValuesIn(cross_all(
 TEST(ScalarDecayVariants, CpuDefaultIsBuilt) {
     for (Mixer m : kMixers) {
         for (const std::string mixer : {std::string(to_string(m)), std::string(to_string(m)) + "_step"}) {
+            if (!left_out({mixer.c_str()}).empty()) continue;  // a SEQMIX_ONLY_MIXERS build without it
             bool found = false;
             for (const Variant &v : variants_of(mixer)) {
                 found = found || (v.backend == Backend::cpu && v.info.bucket == "default" && v.info.condition.empty());

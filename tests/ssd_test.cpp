@@ -450,6 +450,7 @@ INSTANTIATE_TEST_SUITE_P(Shapes, SsdBidirectionalLong,
 
 TEST(SsdVariants, CpuDefaultIsBuilt) {
     for (const std::string mixer : {"ssd", "ssd_step", "ssd_bidirectional"}) {
+        if (!left_out({mixer.c_str()}).empty()) continue;  // a SEQMIX_ONLY_MIXERS build without it
         bool found = false;
         for (const Variant &v : variants_of(mixer)) {
             found = found || (v.backend == Backend::cpu && v.info.bucket == "default" && v.info.condition.empty());

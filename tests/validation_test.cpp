@@ -283,6 +283,7 @@ struct GlaStepArgs {
 };
 
 TEST(GlaStepValidation, ValidArgumentsRun) {
+    SEQMIX_SKIP_IF_LEFT_OUT("gla_step");
     GlaStepArgs a;
     EXPECT_NO_THROW(a.call());
 }
@@ -362,6 +363,7 @@ struct RecurrenceArgs {
 const char *const kRecurrenceMixers[] = {"linear_attn", "retention", "simple_gla"};
 
 TEST(RecurrenceValidation, ValidArgumentsRun) {
+    SEQMIX_SKIP_IF_LEFT_OUT("linear_attn", "retention", "simple_gla");
     for (const char *m : kRecurrenceMixers) {
         RecurrenceArgs a;
         a.mixer = m;
@@ -526,6 +528,7 @@ struct RecurrenceStepArgs {
 const char *const kRecurrenceStepMixers[] = {"linear_attn_step", "retention_step", "simple_gla_step"};
 
 TEST(RecurrenceStepValidation, ValidArgumentsRun) {
+    SEQMIX_SKIP_IF_LEFT_OUT("linear_attn_step", "retention_step", "simple_gla_step");
     for (const char *m : kRecurrenceStepMixers) {
         RecurrenceStepArgs a;
         a.mixer = m;
@@ -603,6 +606,7 @@ struct SsdArgs {
 };
 
 TEST(SsdValidation, ValidArgumentsRun) {
+    SEQMIX_SKIP_IF_LEFT_OUT("ssd");
     SsdArgs a;
     EXPECT_NO_THROW(seqmix::ssd(a.x, a.dt, a.A, a.Bm, a.Cm, a.y, a.D, a.bias, a.h0, a.ht, a.opt));
     a.opt.dt_softplus = true;
@@ -665,6 +669,7 @@ TEST(SsdValidation, DtypeStridesNullOverlapDevice) {
 }
 
 TEST(SsdStepValidation, ShapesAndAliasing) {
+    SEQMIX_SKIP_IF_LEFT_OUT("ssd_step");
     SsdArgs a;
     Tensor x = Tensor::contiguous(a.xd.data(), {1, 4, 8}), y = Tensor::contiguous(a.yd.data(), {1, 4, 8});
     Tensor dt = Tensor::contiguous(a.dtd.data(), {1, 4});
@@ -681,6 +686,7 @@ TEST(SsdStepValidation, ShapesAndAliasing) {
 }
 
 TEST(SsdBidirectionalValidation, BackwardInputsChecked) {
+    SEQMIX_SKIP_IF_LEFT_OUT("ssd_bidirectional");
     SsdArgs a;
     std::vector<float> dtb = a.dtd, Bb = a.Bd, Cb = a.Cd;
     Tensor dt_b = Tensor::contiguous(dtb.data(), {1, 8, 4});
@@ -906,6 +912,7 @@ struct DplrArgs {
 class DplrValidation : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(DplrValidation, ValidArgumentsRun) {
+    if (const std::string why = left_out({GetParam().c_str()}); !why.empty()) GTEST_SKIP() << why;
     DplrArgs a(GetParam());
     EXPECT_NO_THROW(a.call());
     DplrArgs b(GetParam());
@@ -1017,6 +1024,7 @@ struct ConvArgs {
 };
 
 TEST(CausalConv1dValidation, ValidArgumentsRun) {
+    SEQMIX_SKIP_IF_LEFT_OUT("causal_conv1d");
     ConvArgs a;
     EXPECT_NO_THROW(seqmix::causal_conv1d(a.x, a.weight, a.y, a.bias, a.h0, a.ht, a.opt));
 }
@@ -1056,6 +1064,7 @@ TEST(CausalConv1dValidation, DtypeStridesNullOverlap) {
 }
 
 TEST(CausalConv1dValidation, Step) {
+    SEQMIX_SKIP_IF_LEFT_OUT("causal_conv1d_step");
     ConvArgs a;
     const Tensor x = Tensor::contiguous(a.xd.data(), {2, 8}), y = Tensor::contiguous(a.yd.data(), {2, 8});
     EXPECT_NO_THROW(seqmix::causal_conv1d_step(x, a.weight, *a.h0, y, *a.ht, a.bias));
@@ -1089,6 +1098,7 @@ struct ScanArgs {
 };
 
 TEST(SelectiveScanValidation, ValidArgumentsRun) {
+    SEQMIX_SKIP_IF_LEFT_OUT("selective_scan");
     ScanArgs a;
     EXPECT_NO_THROW(seqmix::selective_scan(a.x, a.delta, a.A, a.Bm, a.Cm, a.y, a.Dskip, a.z, std::nullopt, a.h0, a.ht));
     // Time-invariant Bm and Cm [D,N].
@@ -1136,6 +1146,7 @@ TEST(SelectiveScanValidation, DtypeStridesNullOverlap) {
 }
 
 TEST(SelectiveScanValidation, Step) {
+    SEQMIX_SKIP_IF_LEFT_OUT("selective_scan_step");
     ScanArgs a;
     const Tensor x = Tensor::contiguous(a.xd.data(), {2, 4}), dt = Tensor::contiguous(a.dd.data(), {2, 4});
     const Tensor y = Tensor::contiguous(a.yd.data(), {2, 4}), bm = Tensor::contiguous(a.bcd.data(), {2, 2, 3});
@@ -1164,6 +1175,7 @@ struct DecodeArgs {
 };
 
 TEST(DecodeAttentionValidation, ValidArgumentsRun) {
+    SEQMIX_SKIP_IF_LEFT_OUT("decode_attention");
     DecodeArgs a;
     EXPECT_NO_THROW(seqmix::decode_attention(a.q, a.k, a.v, a.lens, a.o));
 }

@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,6 +60,24 @@ inline std::string partner_missing(const std::string &mixer, Backend backend) {
     return "";
 #endif
 }
+
+// "" unless this SEQMIX_ONLY_MIXERS build left out one of `mixers` (built no variant of it):
+// then why, and a test that calls it (validation, the C API) skips. Inline for the same reason
+// as partner_missing(): a full build never skips for this.
+inline std::string left_out(std::initializer_list<const char *> mixers) {
+#ifdef SEQMIX_TEST_ONLY_MIXERS
+    for (const char *m : mixers) {
+        if (variants_of(m).empty()) return std::string(m) + " is not built in this SEQMIX_ONLY_MIXERS build";
+    }
+#else
+    static_cast<void>(mixers);
+#endif
+    return "";
+}
+
+#define SEQMIX_SKIP_IF_LEFT_OUT(...)                                                              \
+    if (const std::string left_out_why = ::seqmix::test::left_out({__VA_ARGS__}); !left_out_why.empty()) \
+    GTEST_SKIP() << left_out_why
 
 // Test names may only hold [A-Za-z0-9_].
 std::string identifier(const std::string &text);
