@@ -560,15 +560,8 @@ INSTANTIATE_TEST_SUITE_P(Shapes, Gdn2Limits, ::testing::ValuesIn(cross(limit_cas
                          CaseVariantName());
 
 TEST(DplrVariants, CpuDefaultIsBuilt) {
-    for (const char *mixer : {"delta_rule", "gated_delta_rule", "kda", "gated_delta_rule2", "rwkv7", "delta_rule_step",
-                              "gated_delta_rule_step", "kda_step", "gated_delta_rule2_step", "rwkv7_step"}) {
-        if (!left_out({mixer}).empty()) continue;  // a SEQMIX_ONLY_MIXERS build without it
-        bool found = false;
-        for (const Variant &v : variants_of(mixer)) {
-            found = found || (v.backend == Backend::cpu && v.info.bucket == "default" && v.info.condition.empty());
-        }
-        EXPECT_TRUE(found) << "no CPU default variant of " << mixer << " in seqmix::variants()";
-    }
+    expect_cpu_default_built({"delta_rule", "gated_delta_rule", "kda", "gated_delta_rule2", "rwkv7", "delta_rule_step",
+                              "gated_delta_rule_step", "kda_step", "gated_delta_rule2_step", "rwkv7_step"});
 }
 
 }  // namespace

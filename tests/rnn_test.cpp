@@ -97,12 +97,13 @@ struct RnnBuffers {
     }
 };
 
-// One call of seqmix::lstm / gru over tokens [t0, t0 + n) of the buffers.
+// One call of seqmix::lstm / gru over tokens [t0, t0 + n) of the buffers, on `stream` (CUDA).
 void run_rnn(const RnnCase &c, RnnBuffers &buf, int64_t t0, int64_t n, const std::optional<Tensor> &h0,
              const std::optional<Tensor> &c0, const std::optional<Tensor> &hT, const std::optional<Tensor> &cT,
-             const std::string &variant) {
+             const std::string &variant, void *stream = nullptr) {
     RnnOptions opt;
     opt.variant = variant;
+    opt.stream = stream;
     const std::optional<Tensor> bias = c.bias ? std::optional<Tensor>(buf.bias.tensor()) : std::nullopt;
     if (c.is_lstm) {
         seqmix::lstm(buf.G.slice(1, t0, n), buf.R.tensor(), buf.y.slice(1, t0, n), bias, h0, c0, hT, cT, opt);
@@ -303,17 +304,9 @@ TEST(RnnCuda, CapturesIntoAGraph) {
             if (variant.backend != Backend::cuda || !skip_reason(variant).empty()) continue;
             SCOPED_TRACE(variant.forced());
             RnnBuffers buf(c, Backend::cuda, in);
-            RnnOptions opt;
-            opt.stream = stream;
-            opt.variant = variant.forced();
             auto call = [&] {
-                if (is_lstm) {
-                    seqmix::lstm(buf.G.tensor(), buf.R.tensor(), buf.y.tensor(), buf.bias.tensor(), buf.h0.tensor(),
-                                 buf.c0.tensor(), buf.hT.tensor(), buf.cT.tensor(), opt);
-                } else {
-                    seqmix::gru(buf.G.tensor(), buf.R.tensor(), buf.y.tensor(), buf.bias.tensor(), buf.h0.tensor(),
-                                buf.hT.tensor(), opt);
-                }
+                run_rnn(c, buf, 0, c.T, buf.h0.tensor(), buf.c0.tensor(), buf.hT.tensor(), buf.cT.tensor(),
+                        variant.forced(), stream);
             };
             call();
             ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);

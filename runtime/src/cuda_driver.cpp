@@ -92,10 +92,7 @@ Driver &driver() {
 
 bool available() { return driver().ok; }
 int device_count() { return driver().ok ? driver().count : 0; }
-// Why the calling thread's last alloc() failed (the driver's own error, if it is not usable).
-thread_local std::string alloc_error;
-
-std::string last_error() { return alloc_error.empty() ? driver().error : alloc_error; }
+std::string last_error() { return driver().error; }
 
 int capability(int device) {
     // Asked for on every dispatch: query the driver once per device.
@@ -180,12 +177,11 @@ void *sink(int device, size_t bytes) {
     return device_block(blocks, device, bytes);
 }
 
-void *alloc(int device, size_t bytes, void *stream) {
+void *alloc(int device, size_t bytes, void *stream, std::string &error) {
     Driver &d = driver();
-    alloc_error.clear();
-    void *ctx = d.ok ? primary_context(device) : nullptr;
+    void *ctx = primary_context(device);
     if (!ctx) {
-        if (d.ok) alloc_error = fmt::format("no context for CUDA device {}", device);
+        error = d.ok ? fmt::format("no context for CUDA device {}", device) : d.error;
         return nullptr;
     }
     d.cuCtxPushCurrent(ctx);
@@ -195,7 +191,7 @@ void *alloc(int device, size_t bytes, void *stream) {
     d.cuCtxPopCurrent(&popped);
     if (r != 0) {
         const char *call = d.cuMemAllocAsync ? "cuMemAllocAsync" : "cuMemAlloc";
-        alloc_error = fmt::format("{} of {} bytes failed with CUDA error {}", call, bytes, r);
+        error = fmt::format("{} of {} bytes failed with CUDA error {}", call, bytes, r);
         return nullptr;
     }
     return reinterpret_cast<void *>(p);

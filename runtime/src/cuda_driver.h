@@ -27,8 +27,9 @@ void *sink(int device, size_t bytes);
 // A device allocation owned by the caller (scratch of one call), ordered on `stream` (the call's;
 // nullptr: the default stream) and released with release() on the same stream after the call's
 // kernels: stream-ordered (cuMemAllocAsync / cuMemFreeAsync, capturable into a CUDA graph) where
-// the driver has it, else cuMemAlloc and a device-wide wait before cuMemFree.
-void *alloc(int device, size_t bytes, void *stream);
+// the driver has it, else cuMemAlloc and a device-wide wait before cuMemFree. nullptr on failure,
+// with why in `error`.
+void *alloc(int device, size_t bytes, void *stream, std::string &error);
 void release(int device, void *ptr, void *stream);
 std::string last_error();
 

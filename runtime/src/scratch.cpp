@@ -14,10 +14,11 @@ Scratch::Scratch(const char *fn, std::vector<int64_t> shape, const Device &devic
         host_.reset(new float[static_cast<size_t>(n)]);
         data = host_.get();
     } else {
-        data = cuda::alloc(device.index, static_cast<size_t>(n) * sizeof(float), stream);
+        std::string why;
+        data = cuda::alloc(device.index, static_cast<size_t>(n) * sizeof(float), stream, why);
         if (!data) {
             throw Error(fmt::format("{}: cannot allocate {} bytes of scratch on cuda:{}: {}", fn, n * 4, device.index,
-                                    cuda::last_error()));
+                                    why));
         }
     }
     t_ = Tensor::contiguous(data, DType::f32, std::move(shape), device);

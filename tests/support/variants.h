@@ -64,15 +64,28 @@ inline std::string partner_missing(const std::string &mixer, Backend backend) {
 // "" unless this SEQMIX_ONLY_MIXERS build left out one of `mixers` (built no variant of it):
 // then why, and a test that calls it (validation, the C API) skips. Inline for the same reason
 // as partner_missing(): a full build never skips for this.
-inline std::string left_out(std::initializer_list<const char *> mixers) {
+inline std::string left_out(std::initializer_list<std::string> mixers) {
 #ifdef SEQMIX_TEST_ONLY_MIXERS
-    for (const char *m : mixers) {
-        if (variants_of(m).empty()) return std::string(m) + " is not built in this SEQMIX_ONLY_MIXERS build";
+    for (const std::string &m : mixers) {
+        if (variants_of(m).empty()) return m + " is not built in this SEQMIX_ONLY_MIXERS build";
     }
 #else
     static_cast<void>(mixers);
 #endif
     return "";
+}
+
+// Each of `mixers` has the default variant of one CPU target built, so that its variant sweeps
+// are never silently empty (a mixer a SEQMIX_ONLY_MIXERS build left out is not asked for).
+inline void expect_cpu_default_built(const std::vector<std::string> &mixers) {
+    for (const std::string &mixer : mixers) {
+        if (!left_out({mixer}).empty()) continue;
+        bool found = false;
+        for (const Variant &v : variants_of(mixer)) {
+            found = found || (v.backend == Backend::cpu && v.info.bucket == "default" && v.info.condition.empty());
+        }
+        EXPECT_TRUE(found) << "no CPU default variant of " << mixer << " in seqmix::variants()";
+    }
 }
 
 #define SEQMIX_SKIP_IF_LEFT_OUT(...)                                                              \
