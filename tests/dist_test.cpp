@@ -12,6 +12,7 @@
 #include "support/device.h"
 #include "support/metrics.h"
 #include "support/random.h"
+#include "support/variants.h"
 
 #include <seqmix/dist.h>
 #include <seqmix/seqmix.h>
@@ -195,6 +196,7 @@ class DistGla : public ::testing::TestWithParam<DistCase> {};
 TEST_P(DistGla, EqualsOneProcess) {
     const DistCase &c = GetParam();
     if (const std::string why = skip_for(c.backend); !why.empty()) GTEST_SKIP() << why;
+    SEQMIX_SKIP_IF_LEFT_OUT(to_string(c.mixer), "gla_decay", "gla_inter");
     Communicator &comm = *comm_for(c.backend);
     const Slicing sl(comm, c.layout);
     const int n = sl.n, r = sl.r;
@@ -382,6 +384,7 @@ class DistSlices : public ::testing::TestWithParam<SliceCase> {};
 TEST_P(DistSlices, EqualsOneProcess) {
     const SliceCase &c = GetParam();
     if (const std::string why = skip_for(c.backend); !why.empty()) GTEST_SKIP() << why;
+    SEQMIX_SKIP_IF_LEFT_OUT(to_string(c.mixer), "gla_decay", "gla_inter");
     Communicator &comm = *comm_for(c.backend);
     const Slicing sl(comm, c.layout);
     const int n = sl.n, r = sl.r;
@@ -463,6 +466,7 @@ class DistAttention : public ::testing::TestWithParam<AttnCase> {};
 TEST_P(DistAttention, EqualsOneProcess) {
     const AttnCase &c = GetParam();
     if (const std::string why = skip_for(c.backend); !why.empty()) GTEST_SKIP() << why;
+    SEQMIX_SKIP_IF_LEFT_OUT("attention");
     Communicator &comm = *comm_for(c.backend);
     const Slicing sl(comm, c.layout);
     const int n = sl.n, r = sl.r;
