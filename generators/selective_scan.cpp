@@ -14,7 +14,7 @@
 //      y from the rescanned states.
 // With chunk = 0 the whole sequence is one chunk: steps 1 and 2 vanish (the plain scan).
 // Padded positions past T have dt = 0 (decay 1, no input): the state passes through unchanged.
-// Stages: rate (A), dt, xdt, bsel and csel (channel d's Bm, Cm) -> dtcum -> hlast -> hc -> hs ->
+// Stages: rate (A), dt, xdt, bsel and csel (Bm, Cm of a group) -> dtcum -> hlast -> hc -> hs ->
 // y_sum -> y; final_state reads hc.
 //
 // `selective_scan_step`: one token (mamba's selective_state_update). Stages: dt -> updated ->
@@ -76,7 +76,7 @@ public:
     Output<Buffer<float, 3>> y{"y"};                      // (t, d, b)
     Output<Buffer<float, 3>> final_state{"final_state"};  // (n, d, b)
 
-    Var t{"t"}, i{"i"}, c{"c"}, n{"n"}, d{"d"}, b{"b"};
+    Var t{"t"}, i{"i"}, c{"c"}, n{"n"}, d{"d"}, g{"g"}, b{"b"};
     Func rate{"rate"}, dt{"dt"}, xdt{"xdt"}, bsel{"bsel"}, csel{"csel"}, dtcum{"dtcum"}, hlast{"hlast"}, hc{"hc"},
         hs{"hs"}, y_sum{"y_sum"};
 
@@ -92,6 +92,9 @@ public:
         Expr C = chunk > 0 ? Expr(chunk) : T;
         Expr nc = chunk > 0 ? (T + C - 1) / C : Expr(1);
         Expr tt = clamp(t, 0, T - 1);
+        // y starts at token 0 (the runtime's buffers do): a schedule splitting y's tokens by the
+        // chunk then finds each thread's tokens in one chunk.
+        y.dim(0).set_min(0);
 
         // A as a stage of its own, so that a schedule vectorising across channels can store it
         // channel-innermost (A [D,N] is contiguous along n).
@@ -99,10 +102,20 @@ public:
         // dt and dt * x, zero past the end of the sequence.
         dt(t, d, b) = select(t < T, softplus_if(delta(tt, d, b) + delta_bias(d), delta_softplus), 0.0f);
         xdt(t, d, b) = dt(t, d, b) * x(tt, d, b);
-        // Channel d's Bm and Cm as Funcs (inline unless scheduled): a GPU schedule stages a
-        // channel's rows in shared memory, which the token-innermost layout needs for coalescing.
-        bsel(n, t, d, b) = Bm(clamp(t, 0, T - 1), n, group(d, D, Bm.dim(2).extent()), b);
-        csel(n, t, d, b) = Cm(clamp(t, 0, T - 1), n, group(d, D, Cm.dim(2).extent()), b);
+        // Bm and Cm as Funcs of the group (inline unless scheduled): a GPU schedule stages rows
+        // in shared memory, which the token-innermost layout needs for coalescing. With the param
+        // one_group (a bucket for G = 1, asserted), every channel reads group 0: a block of
+        // several channels then stages one copy of the rows, where `group()` would leave Halide a
+        // range of groups to allocate for.
+        const bool one_group = param_or("one_group", 0) != 0;
+        if (one_group) {
+            Bm.dim(2).set_bounds(0, 1);
+            Cm.dim(2).set_bounds(0, 1);
+        }
+        Expr gb = one_group ? Expr(0) : group(d, D, Bm.dim(2).extent());
+        Expr gc = one_group ? Expr(0) : group(d, D, Cm.dim(2).extent());
+        bsel(n, t, g, b) = Bm(clamp(t, 0, T - 1), n, g, b);
+        csel(n, t, g, b) = Cm(clamp(t, 0, T - 1), n, g, b);
 
         // 1. Within-chunk cumulative dt and the local end state of each chunk.
         dtcum(i, c, d, b) = dt(c * C + i, d, b);
@@ -113,7 +126,7 @@ public:
         Expr tr = c * C + ri;
         hlast(n, c, d, b) = 0.0f;
         hlast(n, c, d, b) +=
-            exp(rate(n, d) * (dtcum(C - 1, c, d, b) - dtcum(ri, c, d, b))) * xdt(tr, d, b) * bsel(n, tr, d, b);
+            exp(rate(n, d) * (dtcum(C - 1, c, d, b) - dtcum(ri, c, d, b))) * xdt(tr, d, b) * bsel(n, tr, gb, b);
 
         // 2. Chunk boundaries, sequentially: hc(c) is the state entering chunk c. With
         //    `final_from_scan`, the final state is read from the rescan of the last chunk (step 3)
@@ -130,11 +143,11 @@ public:
         hs(n, i, c, d, b) = undef<float>();
         hs(n, 0, c, d, b) = hc(n, c, d, b);
         hs(n, ri + 1, c, d, b) =
-            exp(rate(n, d) * dt(tr, d, b)) * hs(n, ri, c, d, b) + xdt(tr, d, b) * bsel(n, tr, d, b);
+            exp(rate(n, d) * dt(tr, d, b)) * hs(n, ri, c, d, b) + xdt(tr, d, b) * bsel(n, tr, gb, b);
 
         RDom rn(0, N, "rn");
         y_sum(i, c, d, b) = 0.0f;
-        y_sum(i, c, d, b) += csel(rn, c * C + i, d, b) * hs(rn, i + 1, c, d, b);
+        y_sum(i, c, d, b) += csel(rn, c * C + i, gc, b) * hs(rn, i + 1, c, d, b);
         Expr ti = chunk > 0 ? t % C : t, tc = chunk > 0 ? t / C : 0;
         y(t, d, b) = (y_sum(ti, tc, d, b) + Dskip(d) * x(t, d, b)) * silu_gate(z(t, d, b), has_z);
         if (final_from_scan) {

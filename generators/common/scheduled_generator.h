@@ -67,6 +67,13 @@ protected:
         return static_cast<int>(it->second);
     }
 
+    // An algorithm param that only some of a mixer's files declare (a bucket's specialisation),
+    // `fallback` where the file has none.
+    int param_or(const std::string &name, int fallback) const {
+        auto it = values_.find(name);
+        return it == values_.end() ? fallback : static_cast<int>(it->second);
+    }
+
     // The shape symbols that `specialize` conditions may name, each an input extent, e.g.
     // {"T", q.dim(2).extent()}. None by default: a generator that supports `specialize` on shapes
     // overrides this.
