@@ -13,6 +13,8 @@ std::string device_name(Device d) { return d.type == DeviceType::cuda ? "cuda" :
 std::vector<std::string> variants_to_run(const Context &ctx, const std::string &mixer) {
     if (ctx.mode == VariantMode::dispatch) return {""};
     std::vector<std::string> out;
+    // "" is dispatch; listed with forced variants, it runs first.
+    if (ctx.mode == VariantMode::listed && ctx.listed.count("dispatch")) out.push_back("");
     const bool want_cuda = ctx.device.type == DeviceType::cuda;
     for (const auto &v : seqmix::variants()) {
         bool is_cuda = v.target.rfind("cuda", 0) == 0;
