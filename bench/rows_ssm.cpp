@@ -154,7 +154,10 @@ struct ScanData {
 
 void selective_scan_rows(const Context &ctx, std::vector<RowResult> &out) {
     std::vector<ScanShape> shapes = {ctx.quick ? ScanShape{1, 64, 256, 16, 1} : ScanShape{2, 1536, 2048, 16, 1}};
-    if (!ctx.quick && ctx.device.type == DeviceType::cuda) shapes.push_back({8, 2048, 2048, 16, 1});
+    if (!ctx.quick && ctx.device.type == DeviceType::cuda) {
+        shapes.push_back({8, 2048, 2048, 16, 1});
+        shapes.push_back({2, 1536, 8192, 16, 1});  // past the CUDA bucket staged's T <= 2048
+    }
     for (const ScanShape &s : shapes) {
         const ScanData in(s, s.T, 51);
         const size_t n = size_t(s.B * s.D * s.T);
