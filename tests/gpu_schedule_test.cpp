@@ -120,6 +120,13 @@ std::string directives(const std::string &path) {
     return out;
 }
 
+// The file a generator (or family) `stem` resolves in schedule directory `dir` for a bucket suffix
+// `tail` ("@g1", or "" for the default): <stem><tail>.sched where it exists, else <stem>.sched.
+std::string resolved_file(const std::string &dir, const std::string &stem, const std::string &tail) {
+    const std::string bucket = dir + "/" + stem + tail + ".sched";
+    return std::ifstream(bucket).good() ? bucket : dir + "/" + stem + ".sched";
+}
+
 // Whether every file of `stems` (generators and their family) that a cuda-sm80 variant reads
 // holds the directives of cuda-sm90's file of the same name. Most cuda-sm80 files differ from
 // cuda-sm90's in their comments only: both JIT to the same OpenCL pipeline here, which the sm90
@@ -127,14 +134,13 @@ std::string directives(const std::string &path) {
 bool sm80_repeats_sm90(std::initializer_list<const char *> stems, const std::string &variant) {
     const std::string sm80 = "cuda-sm80";
     if (variant.rfind(sm80, 0) != 0) return false;
-    const std::string root = schedules_root(), dir80 = root + "/" + sm80 + "/", tail = variant.substr(sm80.size());
+    const std::string root = schedules_root(), dir80 = root + "/" + sm80, tail = variant.substr(sm80.size());
     bool any = false;
     for (const char *stem : stems) {
-        // The file the generator resolves: <stem>@<bucket> where it exists, else <stem>.
-        std::string name = std::string(stem) + tail + ".sched";
-        if (!std::ifstream(dir80 + name).good()) name = std::string(stem) + ".sched";
-        if (!std::ifstream(dir80 + name).good()) continue;
-        if (directives(dir80 + name) != directives(root + "/cuda-sm90/" + name)) return false;
+        const std::string file80 = resolved_file(dir80, stem, tail);
+        if (!std::ifstream(file80).good()) continue;
+        const std::string name = file80.substr(dir80.size());  // "/<stem>[@<bucket>].sched"
+        if (directives(file80) != directives(root + "/cuda-sm90" + name)) return false;
         any = true;
     }
     return any;
@@ -429,9 +435,8 @@ seqmix::ref::ScanInputs scan_inputs(int B, int D, int T, int N, int G, std::mt19
 // Bm and Cm bound to G = 1, its bucket's `when`).
 bool one_group_only(const std::string &generator, const std::string &variant) {
     const auto at = variant.find('@');
-    const std::string dir = schedules_root() + "/" + variant.substr(0, at) + "/";
-    std::string path = dir + generator + (at == std::string::npos ? "" : variant.substr(at)) + ".sched";
-    if (!std::ifstream(path).good()) path = dir + generator + ".sched";
+    const std::string tail = at == std::string::npos ? "" : variant.substr(at);
+    const std::string path = resolved_file(schedules_root() + "/" + variant.substr(0, at), generator, tail);
     return directives(path).find("param one_group = 1") != std::string::npos;
 }
 
