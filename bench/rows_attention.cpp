@@ -21,6 +21,8 @@ std::vector<Shape> attention_shapes(const Context &ctx) {
         shapes.push_back({4, 4096, 4096, 16, 16, 64, 64});
         // Where the Anderson2021 baseline launches (cuda-sm90/attention@anderson2021's `when`).
         shapes.push_back({1, 2048, 2048, 8, 8, 64, 64});
+        // A Llama-7B layer's heads: the d128 bucket.
+        shapes.push_back({1, 4096, 4096, 32, 32, 128, 128});
     }
     return shapes;
 }
