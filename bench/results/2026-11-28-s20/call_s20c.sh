@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Session 20's third device call (the second with its m_part / l_part update lines): CUDA
-# attention@d64 candidates with K (and Q, V) tiles staged in shared memory, transposed and padded, and the block max / sum split over the block's threads,
-# beside the shipped d64 and the default, with SDPA in the same session; then the CUDA attention
-# kernel tests of every variant.
+# attention@d64 candidates with K (and Q, V) tiles staged in shared memory, transposed and padded,
+# and the block max / sum split over the block's threads, beside the shipped d64 and the default,
+# with SDPA in the same session; then the CUDA attention kernel tests of every variant.
 #   run: bash bench/results/2026-11-28-s20/call_s20c.sh   (carry .gpu; build: ONLY_MIXERS=attention)
 . bench/results/2026-11-27-s16/common.sh
 nvidia-smi -L

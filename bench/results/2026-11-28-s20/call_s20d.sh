@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Session 20's fourth device call (m_part / l_part with u on thread x: 128 threads a block, not
 # 256), and d128 candidates (the new B1_T4096_H32_K128_V128 row): CUDA attention candidates with K
-# (and Q, V) tiles staged in shared memory, transposed and padded, and the block max / sum split over the block's threads,
-# beside the shipped d64 and the default, with SDPA in the same session; then the CUDA attention
-# kernel tests of every variant.
+# (and Q, V) tiles staged in shared memory, transposed and padded, and the block max / sum split
+# over the block's threads, beside the shipped d64 and the default, with SDPA in the same session;
+# then the CUDA attention kernel tests of every variant.
 #   run: bash bench/results/2026-11-28-s20/call_s20d.sh   (carry .gpu; build: ONLY_MIXERS=attention)
 . bench/results/2026-11-27-s16/common.sh
 nvidia-smi -L

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Session 20's seventh device call: the shipped attention@d64 (staged K and Q, the hand point the
 # tuner confirmed) and attention@d128 (its tuned point), their cuda-sm80 copies, what `dispatch`
-# picks, and the default file, with PyTorch's SDPA in the same session; then every CUDA attention kernel test.
+# picks, and the default file, with PyTorch's SDPA in the same session; then every CUDA attention
+# kernel test.
 #   run: bash bench/results/2026-11-28-s20/call_s20g.sh   (carry .gpu; build: ONLY_MIXERS=attention)
 . bench/results/2026-11-27-s16/common.sh
 python3 bench/peers/gpu_peers.py "$OUT/peers.json" --only attention,copy --no-ieee > "$OUT/peers.log" 2>&1
