@@ -96,7 +96,8 @@ def run_attention(torch, args, rows):
     import torch.nn.functional as F
     from torch.nn.attention import SDPBackend, sdpa_kernel
 
-    shapes = [(1, 256, 2, 64)] if args.quick else [(1, 4096, 8, 64), (4, 4096, 16, 64), (1, 2048, 8, 64), (1, 4096, 32, 128)]
+    shapes = [(1, 256, 2, 64)] if args.quick else [(1, 4096, 8, 64), (4, 4096, 16, 64), (1, 2048, 8, 64),
+                                                   (1, 4096, 32, 128)]
     for B, T, H, D in shapes:
         shape = shape_name(B, H, D, D, T)
         gen = torch.Generator(device="cuda").manual_seed(1)

@@ -4,15 +4,8 @@
 # beside the shipped d64 and the default, with SDPA in the same session; then the CUDA attention
 # kernel tests of every variant.
 #   run: bash bench/results/2026-11-28-s20/call_s20b.sh   (carry .gpu; build: ONLY_MIXERS=attention)
-. bench/results/2026-11-27-s16/common.sh
-nvidia-smi -L
-python3 bench/peers/gpu_peers.py "$OUT/peers.json" --only attention,copy --no-ieee > "$OUT/peers.log" 2>&1
-tail -5 "$OUT/peers.log"
-V=cuda-sm90/d64,cuda-sm90/s3,cuda-sm90/s8,cuda-sm90/s10,cuda-sm90/s11,cuda-sm90/s12,cuda-sm90/s14,cuda-sm90/s16,cuda-sm90/s17
-.gpu/bin/seqmix-bench --device cuda --rows attention --variant "$V" \
-    --gpu-peers "$OUT/peers.json" --repeats 5 --min-time 0.1 --json "$OUT/attention.json" > "$OUT/attention.log" 2>&1
-python3 bench/results/2026-11-27-s10/table.py "$OUT/attention.json"
-grep -i "error\|fail" "$OUT/attention.log" | head
+. bench/results/2026-11-28-s20/common.sh
+attention_rows cuda-sm90/d64,cuda-sm90/s3,cuda-sm90/s8,cuda-sm90/s10,cuda-sm90/s11,cuda-sm90/s12,cuda-sm90/s14,cuda-sm90/s16,cuda-sm90/s17
 variant_tests '*Attention*cuda_sm90*' 300
 timeout 200 ncu --kernel-name regex:acc_s1 --launch-count 1 --section WarpStateStats --section Occupancy \
     --section ComputeWorkloadAnalysis --section MemoryWorkloadAnalysis --section LaunchStats \
