@@ -39,7 +39,15 @@ public:
 
     void generate() {
         this->load_schedule(SequenceAxis ? "monarch_seq" : "monarch");
-        const Expr m = R.dim(0).extent();
+        // A bucket may fix the block size (`param m = 32` beside `when M == 32`): the c % m and
+        // c / m of the permutations then simplify, so a GPU schedule's per-thread tiles get
+        // constant bounds. The inputs are asserted to have that size.
+        const int m_fixed = this->param_or("m", 0);
+        const Expr m = m_fixed > 0 ? Expr(m_fixed) : R.dim(0).extent();
+        for (int d = 0; m_fixed > 0 && d < 3; d++) {
+            L.dim(d).set_extent(m_fixed);
+            R.dim(d).set_extent(m_fixed);
+        }
         RDom rj(0, m, "rj"), rk(0, m, "rk");
         r_t(i, j, k) = R(j, i, k);
         l_t(i, k, l) = L(k, l, i);
@@ -51,7 +59,18 @@ public:
             u(c, i, k, b) += r_t(i, rj, k) * x_pad(c, k * m + rj, b);
             z(c, i, l, b) = 0.0f;
             z(c, i, l, b) += l_t(i, rk, l) * u(c, i, rk, b);
-            y(c, t, b) = z(c, t % m, t / m, b);
+            if (m_fixed > 0) {
+                // The permutation as a scatter over z's (i, l): a block that owns one i of every l
+                // (the u rows it reads are contiguous in k) then needs z at that i only, where the
+                // gather's t % m over a strided set of t bounds to every i.
+                // Only for T == m * m (asserted): every (l, i) is a token, and tiles need no guard.
+                RDom r(0, m, 0, m, "r");  // r.x = l, r.y = i: a schedule keeps i outside
+                x.dim(1).set_extent(m_fixed * m_fixed);
+                y(c, t, b) = undef<float>();
+                y(c, r.x * m + r.y, b) = z(c, r.y, r.x, b);
+            } else {
+                y(c, t, b) = z(c, t % m, t / m, b);
+            }
         } else {
             const Expr C = x.dim(0).extent();
             x_pad(p, t, b) = select(p < C, x(clamp(p, 0, C - 1), t, b), 0.0f);

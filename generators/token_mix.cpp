@@ -31,17 +31,30 @@ public:
 
     void generate() {
         load_schedule("token_mix");
-        const Expr T = x.dim(1).extent();
-        w_mix(s, t) = select(causal != 0 && s > t, 0.0f, W(s, t));
-        x_panel(c, s, b) = x(c, s, b);
-        RDom rs(0, T, "rs");
+        const Expr T = x.dim(1).extent(), C = x.dim(0).extent();
+        // k_block > 0 (GPU files): whole block tiles. The s reduction runs to T rounded up to
+        // k_block (zero weights past T), and W and x are read clamped, so tiles that overhang T or
+        // C compute on in-bounds values that the output's guards discard: every per-thread loop
+        // has a constant extent and no guard. 0 (CPU files): the plain reads, for vector loads.
+        const int k_block = param_or("k_block", 0);
+        Expr T_red = T;
+        if (k_block > 0) {
+            const Expr s_in = clamp(s, 0, T - 1);
+            w_mix(s, t) = select(s >= T || (causal != 0 && s > t), 0.0f, W(s_in, clamp(t, 0, T - 1)));
+            x_panel(c, s, b) = x(clamp(c, 0, C - 1), s_in, b);
+            T_red = (T + k_block - 1) / k_block * k_block;
+        } else {
+            w_mix(s, t) = select(causal != 0 && s > t, 0.0f, W(s, t));
+            x_panel(c, s, b) = x(c, s, b);
+        }
+        RDom rs(0, T_red, "rs");
         // Causal: s below the end of t's block of `row_block` rows. Within a block the condition
         // does not depend on the row, so a schedule whose register tile is that block gets one
         // trimmed s loop and no per-row guards; w_mix's mask zeroes the s > t entries the block
         // still reads. Non-causal: every s.
         const int row_block = param("row_block");
         rs.where(causal == 0 || rs < (t / row_block + 1) * row_block);
-        acc(c, t, b) = bias(t);
+        acc(c, t, b) = k_block > 0 ? bias(clamp(t, 0, T - 1)) : bias(t);
         acc(c, t, b) += w_mix(rs, t) * x_panel(c, rs, b);
         y(c, t, b) = acc(c, t, b);
         // The runtime passes whole tensors (min 0): row blocks of the output then start at

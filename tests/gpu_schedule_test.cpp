@@ -475,13 +475,17 @@ TEST_P(GpuSchedule, SelectiveScanStep) {
     expect_close("new_state", values(ns), ref.final_state, kTol);
 }
 
-// Monarch, both axes, padded n (monarch_m(n)^2 > n): channel C = 40 (m = 7), sequence T = 50 (m = 8).
+// Monarch, both axes, padded n (monarch_m(n)^2 > n): channel C = 40 (m = 7), sequence T = 50 (m = 8);
+// bucket m32 (channel, C = 1024, T >= its token tile): T = 6, not a multiple of the tile; bucket m64
+// (sequence, T = 4096, C >= 64): C = 70, not a multiple of its channel tile.
 TEST_P(GpuSchedule, Monarch) {
     if (auto why = skip_reason({"monarch", "monarch_seq"}, GetParam()); !why.empty()) GTEST_SKIP() << why;
+    const bool m32 = GetParam() == "cuda-sm90@m32", m64 = GetParam() == "cuda-sm90@m64";
     for (bool seq : {false, true}) {
         const char *gen = seq ? "monarch_seq" : "monarch";
         if (bucket_missing(gen, GetParam())) continue;
-        const int B = 2, T = seq ? 50 : 9, C = seq ? 19 : 40;
+        const int B = m64 ? 1 : 2;
+        const int T = seq ? (m64 ? 4096 : 50) : m32 ? 6 : 9, C = seq ? (m64 ? 70 : 19) : m32 ? 1024 : 40;
         const int m = int(seqmix::ref::monarch_m(seq ? T : C));
         std::mt19937_64 rng(15);
         auto x = random_values(B * T * C, rng, -1, 1), L = random_values(m * m * m, rng, -1, 1);
@@ -494,18 +498,22 @@ TEST_P(GpuSchedule, Monarch) {
     }
 }
 
-// Dense token mixing, causal and not, T and C not multiples of any tile.
+// Dense token mixing, causal and not, T and C not multiples of any tile: one shape smaller than a
+// block tile, one over several (the last ones overhanging T and C).
 TEST_P(GpuSchedule, TokenMix) {
     if (auto why = skip_reason({"token_mix"}, GetParam()); !why.empty()) GTEST_SKIP() << why;
-    const int B = 2, T = 75, C = 37;
-    std::mt19937_64 rng(16);
-    auto x = random_values(B * T * C, rng, -1, 1), W = random_values(T * T, rng, -1, 1), bias = random_values(T, rng, -1, 1);
-    for (bool causal : {false, true}) {
-        auto want = seqmix::ref::token_mix_ref(x, W, bias, B, T, C, causal);
-        auto bx = tensor({B, T, C}, x), bw = tensor({T, T}, W), bb = tensor({T}, bias);
-        Buffer<float> y(C, T, B);
-        ASSERT_EQ(jit("token_mix", GetParam())(bx, bw, bb, causal ? 1 : 0, y), 0);
-        expect_close(causal ? "y causal" : "y", values(y), want, kTol);
+    const int B = 2;
+    for (auto [T, C] : {std::pair{75, 37}, std::pair{200, 100}}) {
+        std::mt19937_64 rng(16);
+        auto x = random_values(B * T * C, rng, -1, 1), W = random_values(T * T, rng, -1, 1),
+             bias = random_values(T, rng, -1, 1);
+        for (bool causal : {false, true}) {
+            auto want = seqmix::ref::token_mix_ref(x, W, bias, B, T, C, causal);
+            auto bx = tensor({B, T, C}, x), bw = tensor({T, T}, W), bb = tensor({T}, bias);
+            Buffer<float> y(C, T, B);
+            ASSERT_EQ(jit("token_mix", GetParam())(bx, bw, bb, causal ? 1 : 0, y), 0);
+            expect_close(causal ? "y causal" : "y", values(y), want, kTol);
+        }
     }
 }
 
@@ -543,7 +551,8 @@ TEST_P(GpuScheduleDecode, DecodeAttention) {
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuSchedule,
                          ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@tiled", "cuda-sm90@d64",
                                            "cuda-sm90@d128", "cuda-sm90@anderson2021", "cuda-sm90@staged",
-                                           "cuda-sm90@g1", "cuda-sm90@n16", "cuda-sm90@n128", "cuda-sm90@v32"),
+                                           "cuda-sm90@g1", "cuda-sm90@n16", "cuda-sm90@n128", "cuda-sm90@v32",
+                                           "cuda-sm90@m32", "cuda-sm90@m64"),
                          VariantName());
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleGlaInter,
                          ::testing::Combine(::testing::Values("cuda-sm90", "cuda-sm80"),

@@ -96,7 +96,9 @@ std::vector<MonarchCase> cases() {
         shape(1, 3, 1, false), shape(1, 9, 1024, false), shape(2, 13, 200, false, true), shape(1, 5, 250, false),
         // sequence axis: squares, padded, T = 1, channel counts not a multiple of any vector
         shape(1, 64, 40, true), shape(2, 63, 16, true), shape(1, 1, 8, true), shape(2, 100, 3, true),
-        shape(1, 1024, 24, true), shape(1, 30, 33, true, true)};
+        shape(1, 1024, 24, true), shape(1, 30, 33, true, true),
+        // m = 64 with T = m * m (the CUDA bucket m64), C not a multiple of its 64-channel tile
+        shape(1, 4096, 65, true)};
 }
 
 SEQMIX_ALLOW_NO_VARIANTS(Monarch);
