@@ -503,7 +503,7 @@ TEST_P(GpuSchedule, Monarch) {
 TEST_P(GpuSchedule, TokenMix) {
     if (auto why = skip_reason({"token_mix"}, GetParam()); !why.empty()) GTEST_SKIP() << why;
     const int B = 2;
-    for (auto [T, C] : {std::pair{75, 37}, std::pair{200, 100}}) {
+    for (auto [T, C] : {std::pair{75, 37}, std::pair{140, 70}}) {
         std::mt19937_64 rng(16);
         auto x = random_values(B * T * C, rng, -1, 1), W = random_values(T * T, rng, -1, 1),
              bias = random_values(T, rng, -1, 1);
