@@ -579,11 +579,11 @@ std::vector<double> unit_rows(std::vector<double> x, int n) {
     return x;
 }
 
-// One mixer, chunked (T tokens) or step (T == 0: one token, [B,H,*] tensors).
-void check_dplr(const std::string &mixer, const std::string &variant, bool step) {
+// One mixer, chunked (T tokens) or step (one token, [B,H,*] tensors), head dims K x V.
+void check_dplr(const std::string &mixer, const std::string &variant, bool step, int K = 64, int V = 48) {
     const std::string own = step ? mixer + "_step" : mixer;
     if (auto why = skip_reason({own.c_str(), step ? "dplr_step" : "dplr"}, variant); !why.empty()) GTEST_SKIP() << why;
-    const int B = 2, T = step ? 1 : 100, H = 2, K = 64, V = 48, n = B * T * H;
+    const int B = 2, T = step ? 1 : 100, H = 2, n = B * T * H;
     std::mt19937_64 rng(std::hash<std::string>()(mixer) + step);
     const bool rwkv = mixer == "rwkv7";
     const bool per_channel = mixer == "kda" || mixer == "gated_delta_rule2" || rwkv;
@@ -638,6 +638,17 @@ TEST_P(GpuScheduleDplr, GatedDeltaRule2Step) { check_dplr("gated_delta_rule2", G
 TEST_P(GpuScheduleDplr, Rwkv7Step) { check_dplr("rwkv7", GetParam(), true); }
 
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDplr, ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@v32"), VariantName());
+
+// The steps' fused buckets (ua, new_state and o in one block loop) round the value tails up, so
+// their `when` asks V % 32 == 0: V = 64, and K = 60 for the shifted tail of the 16-row groups.
+// One delta rule (the one with every operand: per-channel decay, erase and write gates) and RWKV-7.
+class GpuScheduleDplrFused : public GpuSchedule {};
+
+TEST_P(GpuScheduleDplrFused, GatedDeltaRule2Step) { check_dplr("gated_delta_rule2", GetParam(), true, 60, 64); }
+TEST_P(GpuScheduleDplrFused, Rwkv7Step) { check_dplr("rwkv7", GetParam(), true, 60, 64); }
+
+INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDplrFused, ::testing::Values("cuda-sm90@fused", "cuda-sm80@fused"),
+                         VariantName());
 
 // long_conv and lmu (issue 9): the direct defaults of both CUDA targets and two FFT buckets of
 // cuda-sm90 (all FFT buckets of both targets come from one template, schedules/tools/

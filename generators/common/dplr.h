@@ -45,6 +45,7 @@
 
 #include "Halide.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace seqmix::dplr {
@@ -209,24 +210,36 @@ private:
 // Step form, one token per (h, b): with the state S [K,V] read once per (h, b),
 //   ua = a^T S (V),   S' = exp(g) * S + alpha ua^T + k vin^T,   o = scale * S'^T q.
 // Stages: ua -> updated -> o_sum; the generator sets o = scale * o_sum and new_state = updated.
+// The per-token operands (q, k, alpha, a, vin and the decay) are schedulable too: a kernel that
+// owns a (h, b) can stage them once instead of recomputing a key norm or an exp per state element.
 class Step {
 public:
     Var kd{"kd"}, vd{"vd"}, h{"h"}, b{"b"};
-    Func ua{"ua"}, updated{"updated"}, o_sum{"o_sum"};
+    Func ua{"ua"}, updated{"updated"}, o_sum{"o_sum"}, decay{"decay"};
 
     void define(const Recurrence &r, Func state, Expr K) {
+        operands_ = {r.q, r.k, r.alpha, r.a, r.vin, r.g};
         RDom rk(0, K, "rk");
         ua(vd, h, b) = 0.0f;
         ua(vd, h, b) += r.a(rk, h, b) * state(vd, rk, h, b);
-        Expr decay = Halide::exp(r.g(r.scalar_decay ? Expr(0) : Expr(kd), h, b));
-        updated(vd, kd, h, b) = decay * state(vd, kd, h, b) + r.alpha(kd, h, b) * ua(vd, h, b) + r.k(kd, h, b) * r.vin(vd, h, b);
+        decay(kd, h, b) = Halide::exp(r.g(r.scalar_decay ? Expr(0) : Expr(kd), h, b));
+        updated(vd, kd, h, b) =
+            decay(kd, h, b) * state(vd, kd, h, b) + r.alpha(kd, h, b) * ua(vd, h, b) + r.k(kd, h, b) * r.vin(vd, h, b);
         o_sum(vd, h, b) = 0.0f;
         o_sum(vd, h, b) += r.q(rk, h, b) * updated(vd, rk, h, b);
     }
 
     std::vector<Func> funcs() const {
-        return {ua, updated, o_sum};
+        std::vector<Func> fs{ua, updated, o_sum, decay};
+        for (const Func &f : operands_) {
+            auto same = [&](const Func &g) { return g.name() == f.name(); };
+            if (std::none_of(fs.begin(), fs.end(), same)) fs.push_back(f);
+        }
+        return fs;
     }
+
+private:
+    std::vector<Func> operands_;
 };
 
 // fla's l2norm (use_qk_l2norm_in_kernel): x / sqrt(sum x^2 + 1e-6) over the key dim, applied
