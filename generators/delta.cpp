@@ -169,8 +169,8 @@ public:
         const int C = this->param("chunk");
         Var t("t"), h("h"), bb("b");
         Expr K = q.dim(0).extent(), T = q.dim(2).extent();
-        Func qn = dplr::l2_normalised(q_ss, seq(q, "q_in"), K, qk_l2norm, {t, h, bb});
-        Func kn = dplr::l2_normalised(k_ss, seq(k, "k_in"), K, qk_l2norm, {t, h, bb});
+        Func qn = dplr::l2_normalised(q_ss, "q_ss_n", seq(q, "q_in"), K, qk_l2norm, {t, h, bb});
+        Func kn = dplr::l2_normalised(k_ss, "k_ss_n", seq(k, "k_in"), K, qk_l2norm, {t, h, bb});
         Func gf, betaf, ef, wf;
         if constexpr (has_g) gf = g_per_channel ? seq(*g, "g_seq") : seq_scalar(*g, "g_seq");
         if constexpr (has_beta) betaf = seq_scalar(*beta, "beta_seq");
@@ -268,8 +268,8 @@ public:
         Expr scale = *this->scale, qk_l2norm = *this->qk_l2norm;
         Var h("h"), bb("b"), vd("vd"), kd("kd");
         Expr K = q.dim(0).extent();
-        Func qn = dplr::l2_normalised(q_ss, tok(q, "q_in"), K, qk_l2norm, {h, bb});
-        Func kn = dplr::l2_normalised(k_ss, tok(k, "k_in"), K, qk_l2norm, {h, bb});
+        Func qn = dplr::l2_normalised(q_ss, "q_ss_n", tok(q, "q_in"), K, qk_l2norm, {h, bb});
+        Func kn = dplr::l2_normalised(k_ss, "k_ss_n", tok(k, "k_in"), K, qk_l2norm, {h, bb});
         Func gf, betaf, ef, wf;
         if constexpr (has_g) gf = g_per_channel ? tok(*g, "g_tok") : tok_scalar(*g, "g_tok");
         if constexpr (has_beta) betaf = tok_scalar(*beta, "beta_tok");

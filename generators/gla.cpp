@@ -208,12 +208,15 @@ public:
     Output<Buffer<float, 4>> new_state{"new_state"};  // (vd, kd, h, b)
 
     Var kd{"kd"}, vd{"vd"}, h{"h"}, b{"b"};
-    Func updated{"updated"}, o_sum{"o_sum"};
+    // decay: a Func of its own so that a kernel owning a (h, b) can take its K exps once instead of
+    // once per state element.
+    Func decay{"decay"}, updated{"updated"}, o_sum{"o_sum"};
 
     void generate() {
         load_schedule("gla_step");
         Expr K = q.dim(0).extent();
-        updated(vd, kd, h, b) = exp(g(kd, h, b)) * state(vd, kd, h, b) + k(kd, h, b) * v(vd, h, b);
+        decay(kd, h, b) = exp(g(kd, h, b));
+        updated(vd, kd, h, b) = decay(kd, h, b) * state(vd, kd, h, b) + k(kd, h, b) * v(vd, h, b);
         RDom rk(0, K, "rk");
         o_sum(vd, h, b) = 0.0f;
         o_sum(vd, h, b) += q(rk, h, b) * updated(vd, rk, h, b);
@@ -229,7 +232,7 @@ public:
     }
 
     void schedule() {
-        apply_schedule({updated, o_sum, o, new_state});
+        apply_schedule({decay, updated, o_sum, o, new_state});
     }
 
 protected:

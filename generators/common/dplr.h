@@ -243,8 +243,11 @@ private:
 };
 
 // fla's l2norm (use_qk_l2norm_in_kernel): x / sqrt(sum x^2 + 1e-6) over the key dim, applied
-// when `enable` holds. ss(rest...) is the sum of squares (a named reduction), x(kd, rest...).
-inline Func l2_normalised(Func &ss, const Func &x, Expr K, Expr enable, const std::vector<Var> &rest) {
+// when `enable` holds. ss(rest...) is the sum of squares (a named reduction), x(kd, rest...); the
+// result is the Func `name` (not derived from ss.name(): Halide appends "$N" to a name made twice
+// in one process, and a schedule names the base).
+inline Func l2_normalised(Func &ss, const std::string &name, const Func &x, Expr K, Expr enable,
+                          const std::vector<Var> &rest) {
     RDom rk(0, K, "rk");
     std::vector<Expr> at_rk{rk}, at_kd;
     Var kd("kd");
@@ -258,7 +261,7 @@ inline Func l2_normalised(Func &ss, const Func &x, Expr K, Expr enable, const st
     std::vector<Expr> rest_e(rest.begin(), rest.end());
     ss(rest) = 0.0f;
     ss(rest_e) += x(at_rk) * x(at_rk);
-    Func out(ss.name() + "_n");
+    Func out(name);
     out(lhs) = Halide::select(enable, x(at_kd) / Halide::sqrt(ss(rest_e) + 1e-6f), x(at_kd));
     return out;
 }

@@ -1,4 +1,4 @@
-# Sourced by this session's calls b and c: session 16's helpers (variant_tests, vrows, $OUT) and
+# Sourced by this session's calls b, c, e-g: session 16's helpers (variant_tests, vrows, $OUT) and
 #   ncu_step ROW VARIANT   ncu's stall reasons, throughputs and occupancy of ROW's new_state kernel
 . bench/results/2026-11-27-s16/common.sh
 ncu_step() {
@@ -7,4 +7,11 @@ ncu_step() {
       .gpu/bin/seqmix-bench --device cuda --rows "$1" --variant "cuda-sm90/$2" --repeats 1 --min-time 0 \
       --warmup 0 --no-check > "$OUT/ncu_$2.log" 2>&1
   echo "== $2"; grep -E "stalled|Throughput|Duration|Achieved Occupancy|Registers" "$OUT/ncu_$2.log" | awk '!/stalled/ || $NF + 0 > 0.3'
+}
+#   step_rows GLA_VARIANTS SCALAR_VARIANTS   gla_step's and the scalar-decay steps' rows, twice, interleaved
+step_rows() {
+  for i in 1 2; do
+    vrows gla_step "$1"
+    for r in linear_attn_step retention_step simple_gla_step; do vrows $r "$2"; done
+  done
 }
