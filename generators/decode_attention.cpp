@@ -14,7 +14,7 @@
 // empty partition is marked by l_part == 0 and its max by the lowest finite float, never by
 // -inf: Halide compiles float math with fast-math flags, under which comparisons with infinities
 // are not reliable (seen: NaN outputs for ragged lengths).
-// Stages: qk_lanes -> qk -> m_part -> prob -> l_part, o_part -> lse_part -> m_all -> w_sum, o_acc -> o, lse.
+// Stages: qk_lanes -> qk_tile -> qk -> m_part -> prob -> l_part, o_part -> lse_part -> m_all -> w_sum, o_acc -> o, lse.
 //
 // Halide orders dimensions innermost first: q [B,Tq,H,K] is q(kd, h, tq, b), k [B,Lmax,Hkv,K]
 // is k(kd, hk, l, b). Per-partition stages index (j, tq, g, hk, p, b) with key l = p * partition + j.
@@ -38,7 +38,8 @@ public:
     Output<Buffer<float, 3>> lse{"lse"};  // (tq, h, b)
 
     Var u{"u"}, vd{"vd"}, j{"j"}, tq{"tq"}, g{"g"}, h{"h"}, hk{"hk"}, p{"p"}, b{"b"};
-    Func qk_lanes{"qk_lanes"}, qk{"qk"}, m_part{"m_part"}, prob{"prob"}, l_part{"l_part"}, o_part{"o_part"}, lse_part{"lse_part"};
+    Func qk_lanes{"qk_lanes"}, qk_tile{"qk_tile"}, qk{"qk"}, m_part{"m_part"}, prob{"prob"}, l_part{"l_part"};
+    Func o_part{"o_part"}, lse_part{"lse_part"};
     Func m_all{"m_all"}, w_sum{"w_sum"}, o_acc{"o_acc"};
 
     void generate() {
@@ -64,9 +65,12 @@ public:
         rk.where(p * Ls + j <= pos);
         qk_lanes(u, j, tq, g, hk, p, b) = 0.0f;
         qk_lanes(u, j, tq, g, hk, p, b) += q(rk * lanes + u, hk * Hg + g, tq, b) * k(rk * lanes + u, hk, lk, b);
+        // qk_tile is qk_lanes as the lane sum reads it: inlined on a CPU; a GPU schedule keeps the
+        // K-dot's accumulators in registers (qk_lanes) and stages only the finished lanes here.
+        qk_tile(u, j, tq, g, hk, p, b) = qk_lanes(u, j, tq, g, hk, p, b);
         RDom ru(0, lanes, "ru");
         qk(j, tq, g, hk, p, b) = 0.0f;
-        qk(j, tq, g, hk, p, b) += qk_lanes(ru, j, tq, g, hk, p, b);
+        qk(j, tq, g, hk, p, b) += qk_tile(ru, j, tq, g, hk, p, b);
         RDom rt(Kb, K - Kb, "rt");
         rt.where(p * Ls + j <= pos);
         qk(j, tq, g, hk, p, b) += q(rt, hk * Hg + g, tq, b) * k(rt, hk, lk, b);
@@ -112,7 +116,7 @@ public:
     }
 
     void schedule() {
-        apply_schedule({qk_lanes, qk, m_part, prob, l_part, o_part, lse_part, m_all, w_sum, o_acc, o, lse});
+        apply_schedule({qk_lanes, qk_tile, qk, m_part, prob, l_part, o_part, lse_part, m_all, w_sum, o_acc, o, lse});
     }
 
 protected:

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <random>
 #include <string>
 #include <utility>
@@ -453,6 +454,7 @@ bool one_group_only(const std::string &generator, const std::string &variant) {
 TEST_P(GpuSchedule, SelectiveScan) {
     if (auto why = skip_reason({"selective_scan"}, GetParam()); !why.empty()) GTEST_SKIP() << why;
     const int B = 2, D = 6, N = 16;
+    Halide::Callable selective_scan = jit("selective_scan", GetParam());
     for (auto [T, G] : {std::pair{100, 2}, std::pair{300, 1}}) {
         if (G != 1 && one_group_only("selective_scan", GetParam())) continue;
         SCOPED_TRACE("T " + std::to_string(T) + " G " + std::to_string(G));
@@ -463,7 +465,7 @@ TEST_P(GpuSchedule, SelectiveScan) {
         auto bA = tensor({D, N}, in.A), bB = tensor({B, G, N, T}, in.Bm), bC = tensor({B, G, N, T}, in.Cm);
         auto bD = tensor({D}, in.Dskip), bbias = tensor({D}, in.delta_bias), bs = tensor({B, D, N}, in.initial_state);
         Buffer<float> y(T, D, B), fs(N, D, B);
-        ASSERT_EQ(jit("selective_scan", GetParam())(bx, bd, bA, bB, bC, bD, bz, bbias, bs, 1, 1, y, fs), 0);
+        ASSERT_EQ(selective_scan(bx, bd, bA, bB, bC, bD, bz, bbias, bs, 1, 1, y, fs), 0);
         expect_close("y", values(y), ref.y, kTol);
         expect_close("final_state", values(fs), ref.final_state, kTol);
     }
@@ -512,6 +514,7 @@ TEST_P(GpuSchedule, Monarch) {
 TEST_P(GpuSchedule, TokenMix) {
     if (auto why = skip_reason({"token_mix"}, GetParam()); !why.empty()) GTEST_SKIP() << why;
     const int B = 2;
+    Halide::Callable token_mix = jit("token_mix", GetParam());
     for (auto [T, C] : {std::pair{75, 37}, std::pair{140, 70}}) {
         std::mt19937_64 rng(16);
         auto x = random_values(B * T * C, rng, -1, 1), W = random_values(T * T, rng, -1, 1),
@@ -520,7 +523,7 @@ TEST_P(GpuSchedule, TokenMix) {
             auto want = seqmix::ref::token_mix_ref(x, W, bias, B, T, C, causal);
             auto bx = tensor({B, T, C}, x), bw = tensor({T, T}, W), bb = tensor({T}, bias);
             Buffer<float> y(C, T, B);
-            ASSERT_EQ(jit("token_mix", GetParam())(bx, bw, bb, causal ? 1 : 0, y), 0);
+            ASSERT_EQ(token_mix(bx, bw, bb, causal ? 1 : 0, y), 0);
             expect_close(causal ? "y causal" : "y", values(y), want, kTol);
         }
     }
@@ -571,7 +574,8 @@ INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleGlaInter,
                          });
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDecode,
                          ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@long", "cuda-sm80@long", "cuda-sm90@v4",
-                                           "cuda-sm80@v4", "cuda-sm90@v4long", "cuda-sm80@v4long"),
+                                           "cuda-sm80@v4", "cuda-sm90@v4long", "cuda-sm80@v4long", "cuda-sm90@gqa",
+                                           "cuda-sm80@gqa", "cuda-sm90@gqalong", "cuda-sm80@gqalong"),
                          VariantName());
 
 // ---- delta-rule mixers and RWKV-7 (generators/delta.cpp): every chunked and step form on each
@@ -773,6 +777,12 @@ TEST_P(GpuScheduleRnn, LstmAndGruStep) {
         bucket ? std::vector<Shape>{{9, 2, 40, 4}, {9, 2, 40, 3}, {8, 1, 37, 4}, {8, 1, 37, 3}}
                : std::vector<Shape>{{5, 2, 40, 4}, {5, 2, 40, 3}, {3, 2, 37, 4}, {3, 2, 37, 3}};
     std::mt19937_64 rng(20);
+    std::map<std::string, Halide::Callable> compiled;  // each generator JIT-compiled once, for every shape
+    auto step = [&](const std::string &generator) -> Halide::Callable & {
+        auto it = compiled.find(generator);
+        if (it == compiled.end()) it = compiled.emplace(generator, jit(generator, GetParam())).first;
+        return it->second;
+    };
     for (auto [B, H, Hd, ng] : shapes) {
         if (bucket_missing(ng == 4 ? "lstm" : "gru", GetParam())) continue;
         auto G = random_values(B * H * ng * Hd, rng, -1, 1),
@@ -784,12 +794,12 @@ TEST_P(GpuScheduleRnn, LstmAndGruStep) {
         Buffer<float> h(Hd, H, B), c(Hd, H, B);
         if (ng == 4) {
             auto ref = seqmix::ref::lstm_ref(G, R, bias, h0, c0, B, 1, H, Hd);
-            ASSERT_EQ(jit("lstm", GetParam())(bG, bR, bb, bh, bc, h, c), 0);
+            ASSERT_EQ(step("lstm")(bG, bR, bb, bh, bc, h, c), 0);
             expect_close("lstm h", values(h), ref.final_h, kTol);
             expect_close("lstm c", values(c), ref.final_c, kTol);
         } else {
             auto ref = seqmix::ref::gru_ref(G, R, bias, h0, B, 1, H, Hd);
-            ASSERT_EQ(jit("gru", GetParam())(bG, bR, bb, bh, h), 0);
+            ASSERT_EQ(step("gru")(bG, bR, bb, bh, h), 0);
             expect_close("gru h", values(h), ref.final_h, kTol);
         }
     }
