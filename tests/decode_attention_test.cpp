@@ -141,7 +141,9 @@ TEST_P(DecodeAttentionLong, MatchesReference) {
 
 SEQMIX_ALLOW_NO_VARIANTS(DecodeAttentionLong);
 INSTANTIATE_TEST_SUITE_P(Shapes, DecodeAttentionLong,
-                         ::testing::ValuesIn(cross(std::vector<DecodeCase>{shape(2, 1, 70000, 4, 1, 64, 64,
+                         ::testing::ValuesIn(cross(std::vector<DecodeCase>{shape(2, 1, 20000, 4, 1, 64, 64,
+                                                                                 {20000, 9001}),
+                                                                           shape(2, 1, 70000, 4, 1, 64, 64,
                                                                                  {70000, 33333})},
                                                    "decode_attention")),
                          CaseVariantName());

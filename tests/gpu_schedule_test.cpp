@@ -575,7 +575,8 @@ INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleGlaInter,
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDecode,
                          ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@long", "cuda-sm80@long", "cuda-sm90@v4",
                                            "cuda-sm80@v4", "cuda-sm90@v4long", "cuda-sm80@v4long", "cuda-sm90@gqa",
-                                           "cuda-sm80@gqa", "cuda-sm90@gqalong", "cuda-sm80@gqalong"),
+                                           "cuda-sm80@gqa", "cuda-sm90@gqalong", "cuda-sm80@gqalong", "cuda-sm90@gqamid",
+                                           "cuda-sm80@gqamid"),
                          VariantName());
 
 // ---- delta-rule mixers and RWKV-7 (generators/delta.cpp): every chunked and step form on each
