@@ -7,6 +7,8 @@
 
 #include <Halide.h>
 
+#include "lang/schedule.h"
+
 #include <array>
 #include <cmath>
 #include <cstdlib>
@@ -128,6 +130,13 @@ std::string resolved_file(const std::string &dir, const std::string &stem, const
     return std::ifstream(bucket).good() ? bucket : dir + "/" + stem + ".sched";
 }
 
+// The file a variant ("cuda-sm90@g1") resolves for a generator or family `stem`.
+std::string variant_file(const std::string &stem, const std::string &variant) {
+    const auto at = variant.find('@');
+    const std::string tail = at == std::string::npos ? "" : variant.substr(at);
+    return resolved_file(schedules_root() + "/" + variant.substr(0, at), stem, tail);
+}
+
 // Whether every file of `stems` (generators and their family) that a cuda-sm80 variant reads
 // holds the directives of cuda-sm90's file of the same name. Most cuda-sm80 files differ from
 // cuda-sm90's in their comments only: both JIT to the same OpenCL pipeline here, which the sm90
@@ -192,18 +201,22 @@ TEST_P(GpuSchedule, Gla) {
     expect_close("final_state", values(fs), ref.final_state, kTol);
 }
 
-// The value dim of a step test: `awkward` (not a multiple of 32), except for the buckets whose vd
-// tails are rounded up (their `when` asks V % 32 == 0).
-int step_v(const std::string &variant, int awkward) {
-    for (const char *rounded : {"@r16", "@fused"}) {
-        if (variant.find(rounded) != std::string::npos) return 64;
+// The value dim of a step test at key dim K: `awkward` (not a multiple of 32) where the bucket
+// condition of every file the variant reads for `stems` holds for it, else 64 (the buckets that
+// round their vd tails up ask V % 32 == 0).
+int step_v(std::initializer_list<const char *> stems, const std::string &variant, int K, int awkward) {
+    for (const char *stem : stems) {
+        const std::string path = variant_file(stem, variant);
+        if (!std::ifstream(path).good()) continue;
+        const seqmix::sched::Schedule s = seqmix::sched::parse_file(path);
+        if (s.when && seqmix::sched::evaluate(*s.when, {{"K", K}, {"V", awkward}}) == 0) return 64;
     }
     return awkward;
 }
 
 TEST_P(GpuSchedule, GlaStep) {
     if (auto why = skip_reason({"gla_step"}, GetParam()); !why.empty()) GTEST_SKIP() << why;
-    const int B = 3, H = 2, K = 60, V = step_v(GetParam(), 48);
+    const int B = 3, H = 2, K = 60, V = step_v({"gla_step"}, GetParam(), K, 48);
     std::mt19937_64 rng(8);
     auto q = random_values(B * H * K, rng, -1, 1), k = random_values(B * H * K, rng, -1, 1);
     auto v = random_values(B * H * V, rng, -1, 1), g = random_values(B * H * K, rng, -0.5, 0);
@@ -254,7 +267,7 @@ TEST_P(GpuSchedule, ScalarDecay) {
 TEST_P(GpuSchedule, ScalarDecayStep) {
     const auto stems = {"scalar_decay_step", "linear_attn_step", "retention_step", "simple_gla_step"};
     if (auto why = skip_reason(stems, GetParam()); !why.empty()) GTEST_SKIP() << why;
-    const int B = 3, H = 2, K = 60, V = step_v(GetParam(), 33);
+    const int B = 3, H = 2, K = 60, V = step_v(stems, GetParam(), K, 33);
     std::mt19937_64 rng(11);
     auto q = random_values(B * H * K, rng, -1, 1), k = random_values(B * H * K, rng, -1, 1);
     auto v = random_values(B * H * V, rng, -1, 1), g = random_values(B * H, rng, -0.5, 0);
@@ -444,10 +457,7 @@ seqmix::ref::ScanInputs scan_inputs(int B, int D, int T, int N, int G, std::mt19
 // Whether the file a variant resolves for `generator` asserts one group (`param one_group = 1`:
 // Bm and Cm bound to G = 1, its bucket's `when`).
 bool one_group_only(const std::string &generator, const std::string &variant) {
-    const auto at = variant.find('@');
-    const std::string tail = at == std::string::npos ? "" : variant.substr(at);
-    const std::string path = resolved_file(schedules_root() + "/" + variant.substr(0, at), generator, tail);
-    return directives(path).find("param one_group = 1") != std::string::npos;
+    return directives(variant_file(generator, variant)).find("param one_group = 1") != std::string::npos;
 }
 
 // Two groups over 6 channels, and one group over more chunks than a block of bucket g1 (16 x 13 tokens).
@@ -575,8 +585,8 @@ INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleGlaInter,
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDecode,
                          ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@long", "cuda-sm80@long", "cuda-sm90@v4",
                                            "cuda-sm80@v4", "cuda-sm90@v4long", "cuda-sm80@v4long", "cuda-sm90@gqa",
-                                           "cuda-sm80@gqa", "cuda-sm90@gqalong", "cuda-sm80@gqalong", "cuda-sm90@gqamid",
-                                           "cuda-sm80@gqamid"),
+                                           "cuda-sm80@gqa", "cuda-sm90@gqalong", "cuda-sm80@gqalong",
+                                           "cuda-sm90@gqamid", "cuda-sm80@gqamid"),
                          VariantName());
 
 // ---- delta-rule mixers and RWKV-7 (generators/delta.cpp): every chunked and step form on each
@@ -659,9 +669,12 @@ INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDplr, ::testing::Values("cuda-sm90", "
 class GpuScheduleDplrFused : public GpuSchedule {};
 
 TEST_P(GpuScheduleDplrFused, GatedDeltaRule2Step) {
-    check_dplr("gated_delta_rule2", GetParam(), true, 60, step_v(GetParam(), 48));
+    const int V = step_v({"gated_delta_rule2_step", "dplr_step"}, GetParam(), 60, 48);
+    check_dplr("gated_delta_rule2", GetParam(), true, 60, V);
 }
-TEST_P(GpuScheduleDplrFused, Rwkv7Step) { check_dplr("rwkv7", GetParam(), true, 60, step_v(GetParam(), 48)); }
+TEST_P(GpuScheduleDplrFused, Rwkv7Step) {
+    check_dplr("rwkv7", GetParam(), true, 60, step_v({"rwkv7_step"}, GetParam(), 60, 48));
+}
 
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDplrFused, ::testing::Values("cuda-sm90@fused", "cuda-sm80@fused"),
                          VariantName());
