@@ -7,7 +7,4 @@
 #   run: bash bench/results/2026-11-28-s23/call_s23d.sh   (carry .gpu; build: ONLY_MIXERS = decode_attention)
 . bench/results/2026-11-28-s23/common.sh
 variant_tests '*Decode*cuda_sm90_k4a*:*Decode*cuda_sm90_k4b*:*Decode*cuda_sm90_k2b*:*Decode*cuda_sm90_g4k4*' 300
-.gpu/bin/seqmix-bench --device cuda --rows decode_attention \
-    --variant cuda-sm90/gqa,cuda-sm90/k4a,cuda-sm90/k4b,cuda-sm90/k2b,cuda-sm90/g4k4 --repeats 5 \
-    --min-time 0.05 --json "$OUT/decode_attention.json" > "$OUT/decode_attention.txt" 2>&1
-python3 bench/results/2026-11-27-s10/table.py "$OUT/decode_attention.json" | grep -v skipped
+decode_rows cuda-sm90/gqa,cuda-sm90/k4a,cuda-sm90/k4b,cuda-sm90/k2b,cuda-sm90/g4k4

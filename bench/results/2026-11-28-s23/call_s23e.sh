@@ -6,7 +6,4 @@
 #   run: bash bench/results/2026-11-28-s23/call_s23e.sh   (carry .gpu; build: ONLY_MIXERS = decode_attention)
 . bench/results/2026-11-28-s23/common.sh
 variant_tests '*Decode*cuda_sm90_p256*:*Decode*cuda_sm90_p512*:*Decode*cuda_sm90_p1024*' 200
-.gpu/bin/seqmix-bench --device cuda --rows decode_attention \
-    --variant cuda-sm90/gqa,cuda-sm90/p256,cuda-sm90/p512,cuda-sm90/p1024 --repeats 5 \
-    --min-time 0.05 --json "$OUT/decode_attention.json" > "$OUT/decode_attention.txt" 2>&1
-python3 bench/results/2026-11-27-s10/table.py "$OUT/decode_attention.json" | grep -v skipped
+decode_rows cuda-sm90/gqa,cuda-sm90/p256,cuda-sm90/p512,cuda-sm90/p1024
