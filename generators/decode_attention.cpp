@@ -9,8 +9,8 @@
 // gives a partial (o_p, lse_p) over its visible keys by a two-pass softmax inside the partition;
 // one exact log-sum-exp combine over p gives o and lse:
 //   m = max_p lse_p,  w_p = exp(lse_p - m),  o = sum_p w_p o_p / sum_p w_p,  lse = m + log(sum_p w_p).
-// Keys past a sequence's length are skipped (RDom predicates), so ragged batches read only
-// their own cache. A query with no visible key gets o = 0, lse = -inf. Inside the pipeline an
+// Keys past a sequence's length are skipped (RDom predicates, param skip_by_key), so ragged
+// batches read only their own cache. A query with no visible key gets o = 0, lse = -inf. Inside the pipeline an
 // empty partition is marked by l_part == 0 and its max by the lowest finite float, never by
 // -inf: Halide compiles float math with fast-math flags, under which comparisons with infinities
 // are not reliable (seen: NaN outputs for ragged lengths).
@@ -45,6 +45,12 @@ public:
     void generate() {
         load_schedule("decode_attention");
         const int Ls = param("partition"), lanes = param("lanes");
+        // Which keys the K-dot, l_part and o_part skip (RDom predicates), so that a ragged batch
+        // reads only its own cache. skip_by_key = 1: every key past the query's position. 0: the
+        // partitions past the sequence's length; in the partition the length cuts, the keys past
+        // it load the last cached key again (from cache) and prob masks them. The predicate is
+        // then the same for every key of a block, and unrolled loads carry no branch between them.
+        const bool by_key = param_or("skip_by_key", 1) != 0;
         Expr K = q.dim(0).extent(), H = q.dim(1).extent(), Tq = q.dim(2).extent();
         Expr Hkv = k.dim(1).extent(), Lmax = k.dim(2).extent();
         Expr Hg = H / Hkv;
@@ -53,16 +59,17 @@ public:
         Expr neg_inf = Expr(-std::numeric_limits<float>::infinity());  // only ever stored in lse
         Expr len = clamp(lens(b), 0, Lmax);
         Expr pos = len - Tq + tq;  // the query's position; keys l <= pos are visible
+        Expr last = by_key ? Lmax - 1 : max(len - 1, 0);  // the last key a load may read
 
-        // Scores of the visible keys of partition p (others stay 0 and are masked below). The
-        // K-dot runs as `lanes` interleaved partial sums over whole blocks of `lanes` kd (qk_lanes,
-        // lane u takes kd = u mod lanes: dense vector loads on a CPU; a GPU uses lanes = 1), then
-        // qk adds the lanes (update 0) and the kd past the last whole block (update 1). No index
-        // is clamped, so the loads stay dense.
+        // Scores of partition p's keys (those skipped stay 0; prob masks every key a query does not
+        // see). The K-dot runs as `lanes` interleaved partial sums over whole blocks of `lanes` kd
+        // (qk_lanes, lane u takes kd = u mod lanes: dense vector loads on a CPU; a GPU uses lanes =
+        // 1), then qk adds the lanes (update 0) and the kd past the last whole block (update 1). No
+        // kd index is clamped, so the loads stay dense.
         Expr Kb = K / lanes * lanes;
-        Expr lk = min(p * Ls + j, Lmax - 1);
+        Expr lk = min(p * Ls + j, last);
         RDom rk(0, K / lanes, "rk");
-        rk.where(p * Ls + j <= pos);
+        rk.where(by_key ? p * Ls + j <= pos : p * Ls < len);
         qk_lanes(u, j, tq, g, hk, p, b) = 0.0f;
         qk_lanes(u, j, tq, g, hk, p, b) += q(rk * lanes + u, hk * Hg + g, tq, b) * k(rk * lanes + u, hk, lk, b);
         // qk_tile is qk_lanes as the lane sum reads it: inlined on a CPU; a GPU schedule keeps the
@@ -72,20 +79,29 @@ public:
         qk(j, tq, g, hk, p, b) = 0.0f;
         qk(j, tq, g, hk, p, b) += qk_tile(ru, j, tq, g, hk, p, b);
         RDom rt(Kb, K - Kb, "rt");
-        rt.where(p * Ls + j <= pos);
+        rt.where(by_key ? p * Ls + j <= pos : p * Ls < len);
         qk(j, tq, g, hk, p, b) += q(rt, hk * Hg + g, tq, b) * k(rt, hk, lk, b);
 
         RDom rj(0, Ls, "rj");
         rj.where(p * Ls + rj <= pos);
-        Expr lj = p * Ls + rj;
+        // The keys l_part (rl) and o_part (ro) sum: rj, or with skip_by_key = 0 every key of the
+        // partition for l_part (prob is 0 where the query does not see the key; a predicate on p
+        // alone there trips Halide 21's simplifier: "Repeated name: l_part.s1.p.min") and those of
+        // the partitions the length reaches for o_part.
+        RDom rl = rj, ro = rj;
+        if (!by_key) {
+            rl = RDom(0, Ls, "rj");
+            ro = RDom(0, Ls, "rj");
+            ro.where(p * Ls < len);
+        }
         m_part(tq, g, hk, p, b) = lowest;
         m_part(tq, g, hk, p, b) = max(m_part(tq, g, hk, p, b), scale * qk(rj, tq, g, hk, p, b));
         // Unnormalised probabilities of the visible keys (0 elsewhere), computed once for l_part and o_part.
         prob(j, tq, g, hk, p, b) = select(p * Ls + j <= pos, exp(scale * qk(j, tq, g, hk, p, b) - m_part(tq, g, hk, p, b)), 0.0f);
         l_part(tq, g, hk, p, b) = 0.0f;
-        l_part(tq, g, hk, p, b) += prob(rj, tq, g, hk, p, b);
+        l_part(tq, g, hk, p, b) += prob(rl, tq, g, hk, p, b);
         o_part(vd, tq, g, hk, p, b) = 0.0f;
-        o_part(vd, tq, g, hk, p, b) += prob(rj, tq, g, hk, p, b) * v(vd, hk, min(lj, Lmax - 1), b);
+        o_part(vd, tq, g, hk, p, b) += prob(ro, tq, g, hk, p, b) * v(vd, hk, min(p * Ls + ro, last), b);
         lse_part(tq, g, hk, p, b) = select(l_part(tq, g, hk, p, b) > 0.0f,
                                            m_part(tq, g, hk, p, b) + log(l_part(tq, g, hk, p, b)), lowest);
 

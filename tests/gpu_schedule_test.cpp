@@ -539,14 +539,16 @@ TEST_P(GpuSchedule, TokenMix) {
     }
 }
 
-// decode_attention has its own bucket `long` (L >= 65536) on both CUDA targets.
+// decode_attention's buckets on both CUDA targets, each at the test's KV length (below the ranges
+// of the long ones).
 class GpuScheduleDecode : public GpuSchedule {};
 
 TEST_P(GpuScheduleDecode, DecodeAttention) {
     if (auto why = skip_reason({"decode_attention"}, GetParam()); !why.empty()) GTEST_SKIP() << why;
     // Ragged: a full cache over several partitions, one past a partition boundary, length 1, and
     // one shorter than Tq (its first query sees no key: o = 0, lse = -inf, compared exactly).
-    const int B = 4, Tq = 2, L = 1100, H = 4, Hkv = 2, K = 64, V = 32;
+    // Groups of 4 query heads, as the gqa buckets ask.
+    const int B = 4, Tq = 2, L = 1100, H = 8, Hkv = 2, K = 64, V = 32;
     const std::vector<int32_t> lens = {1100, 513, 1, 0};
     std::mt19937_64 rng(14);
     auto q = random_values(B * Tq * H * K, rng, -1, 1), k = random_values(B * L * Hkv * K, rng, -1, 1);
