@@ -10,10 +10,10 @@
 // one exact log-sum-exp combine over p gives o and lse:
 //   m = max_p lse_p,  w_p = exp(lse_p - m),  o = sum_p w_p o_p / sum_p w_p,  lse = m + log(sum_p w_p).
 // Keys past a sequence's length are skipped (RDom predicates, param skip_by_key), so ragged
-// batches read only their own cache. A query with no visible key gets o = 0, lse = -inf. Inside the pipeline an
-// empty partition is marked by l_part == 0 and its max by the lowest finite float, never by
-// -inf: Halide compiles float math with fast-math flags, under which comparisons with infinities
-// are not reliable (seen: NaN outputs for ragged lengths).
+// batches read only their own cache. A query with no visible key gets o = 0, lse = -inf. Inside
+// the pipeline an empty partition is marked by l_part == 0 and its max by the lowest finite float,
+// never by -inf: Halide compiles float math with fast-math flags, under which comparisons with
+// infinities are not reliable (seen: NaN outputs for ragged lengths).
 // Stages: qk_lanes -> qk_tile -> qk -> m_part -> prob -> l_part, o_part -> lse_part -> m_all -> w_sum, o_acc -> o, lse.
 //
 // Halide orders dimensions innermost first: q [B,Tq,H,K] is q(kd, h, tq, b), k [B,Lmax,Hkv,K]
@@ -60,6 +60,8 @@ public:
         Expr len = clamp(lens(b), 0, Lmax);
         Expr pos = len - Tq + tq;  // the query's position; keys l <= pos are visible
         Expr last = by_key ? Lmax - 1 : max(len - 1, 0);  // the last key a load may read
+        Expr reached = p * Ls < len;                       // partition p holds a key of the sequence
+        Expr scored = by_key ? p * Ls + j <= pos : reached;  // the K-dot runs for key j of partition p
 
         // Scores of partition p's keys (those skipped stay 0; prob masks every key a query does not
         // see). The K-dot runs as `lanes` interleaved partial sums over whole blocks of `lanes` kd
@@ -69,7 +71,7 @@ public:
         Expr Kb = K / lanes * lanes;
         Expr lk = min(p * Ls + j, last);
         RDom rk(0, K / lanes, "rk");
-        rk.where(by_key ? p * Ls + j <= pos : p * Ls < len);
+        rk.where(scored);
         qk_lanes(u, j, tq, g, hk, p, b) = 0.0f;
         qk_lanes(u, j, tq, g, hk, p, b) += q(rk * lanes + u, hk * Hg + g, tq, b) * k(rk * lanes + u, hk, lk, b);
         // qk_tile is qk_lanes as the lane sum reads it: inlined on a CPU; a GPU schedule keeps the
@@ -79,7 +81,7 @@ public:
         qk(j, tq, g, hk, p, b) = 0.0f;
         qk(j, tq, g, hk, p, b) += qk_tile(ru, j, tq, g, hk, p, b);
         RDom rt(Kb, K - Kb, "rt");
-        rt.where(by_key ? p * Ls + j <= pos : p * Ls < len);
+        rt.where(scored);
         qk(j, tq, g, hk, p, b) += q(rt, hk * Hg + g, tq, b) * k(rt, hk, lk, b);
 
         RDom rj(0, Ls, "rj");
@@ -92,7 +94,7 @@ public:
         if (!by_key) {
             rl = RDom(0, Ls, "rj");
             ro = RDom(0, Ls, "rj");
-            ro.where(p * Ls < len);
+            ro.where(reached);
         }
         m_part(tq, g, hk, p, b) = lowest;
         m_part(tq, g, hk, p, b) = max(m_part(tq, g, hk, p, b), scale * qk(rj, tq, g, hk, p, b));
