@@ -9,6 +9,8 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include "blas_core.h"
+
 namespace seqmix::bench {
 
 namespace {
@@ -66,6 +68,7 @@ Machine detect_machine(bool with_gpu) {
     m.llc_bytes = last_level_cache_bytes();
     char host[256] = {};
     if (gethostname(host, sizeof(host) - 1) == 0) m.hostname = host;
+    m.blas_core = blas_core();
 
     static const char *wanted[] = {"sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl",
                                    "avx512dq", "avx512cd", "avx512_bf16", "avx512_fp16", "avx512_vnni", "amx_tile"};
@@ -92,7 +95,7 @@ Machine detect_machine(bool with_gpu) {
 
 nlohmann::json to_json(const Machine &m) {
     nlohmann::json j = {{"cpu_model", m.cpu_model}, {"cores", m.cores},     {"isa", m.isa},
-                        {"llc_bytes", m.llc_bytes}, {"hostname", m.hostname}};
+                        {"llc_bytes", m.llc_bytes}, {"hostname", m.hostname}, {"blas_core", m.blas_core}};
     if (!m.gpu.name.empty()) {
         j["gpu"] = {{"name", m.gpu.name},
                     {"sm_count", m.gpu.sm_count},

@@ -16,6 +16,7 @@ struct Machine {
     std::vector<std::string> isa;  // the x86 features that matter to seqmix's targets
     double llc_bytes = 0;        // last-level cache (sysfs; 64 MiB if unknown)
     std::string hostname;
+    std::string blas_core;       // the OpenBLAS kernels the sgemm ceiling and BLAS peers run
     GpuInfo gpu;                 // empty name: no CUDA device (or built without CUDA)
 };
 

@@ -16,6 +16,7 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "blas_core.h"
 #include "ceilings.h"
 #include "machine.h"
 #include "report.h"
@@ -81,6 +82,7 @@ const std::set<std::string> kRows = {"attention", "gla", "gla_step", "linear_att
                                      "lstm", "gru", "pararnn"};
 
 int main(int argc, char **argv) {
+    seqmix::bench::ensure_blas_core_matches_isa(argv);
     std::string rows_arg, device_arg, variant_arg, json_path, png_path, python, gpu_peers_path;
     Protocol protocol;
     bool quick = false, no_check = false, check_flag = false, no_peers = false;
