@@ -10,9 +10,11 @@
 // through the last position r of the earlier sub-chunk,
 //   exp(G_i - G_j) = exp(G_i - G_r) * exp(G_r - G_j),   both factors <= 1,
 // which makes those blocks plain matmuls (attn_off); only the diagonal sub-chunk blocks need an
-// exp per (i, j, kd) (attn_diag).
-// Stages: q_pad k_pad v_pad g_pad -> gcum -> q_inter k_state q_sub k_sub -> kv -> state ->
-//         o_inter, attn_off attn_diag -> attn -> o_intra -> o, final_state
+// exp per (i, j, kd) (attn_diag). Two algorithm params trade exps for multiplies on CPUs:
+// factor_gates = 1 takes q's decays through its sub-chunk's start (one exp per q element, the rest
+// small per-chunk tables), causal_diag = 1 skips the diagonal blocks' upper triangle.
+// Stages: q_pad k_pad v_pad g_pad -> gcum -> [gref -> q_local ref_decay ->] q_inter k_state q_sub
+//         k_sub -> kv -> state -> o_inter, attn_off attn_diag -> attn -> o_intra -> o, final_state
 //
 // `gla_state`: the state side alone, from a zero state: final_state = the state after the
 // sequence, decay = exp(sum_t g_t) = prod_c exp(G_last(c)), the sequence's transition
@@ -77,6 +79,7 @@ public:
     GlaStateSide st;
     Func q_pad{"q_pad"}, init{"init"};
     Func q_inter{"q_inter"}, q_sub{"q_sub"}, k_sub{"k_sub"}, o_inter{"o_inter"};
+    Func gref{"gref"}, q_local{"q_local"}, ref_decay{"ref_decay"};  // param factor_gates = 1
     Func attn_off{"attn_off"}, attn_diag{"attn_diag"}, attn{"attn"}, o_intra{"o_intra"};
 
     void generate() {
@@ -94,7 +97,27 @@ public:
         Expr tc = c * C + i;
 
         // Inter-chunk: q decayed from the chunk start (the state side decays k to the chunk end).
-        q_inter(kd, i, c, h, b) = scale * q_pad(kd, tc, h, b) * exp(gcum(kd, i, c, h, b));
+        // Intra-chunk, between sub-chunks: q decayed from r, the last position of the key's
+        // sub-chunk sj (used only where sj is before the query's sub-chunk; the min() keeps the
+        // unused upper blocks finite).
+        Expr r_of_sj = sj * Cs + Cs - 1;
+        if (param_or("factor_gates", 0) != 0) {
+            // Both through the query's sub-chunk start: gref(a) is the cumulative gate just before
+            // sub-chunk a, q_local the one exp per (kd, i), ref_decay(a, s) = exp(gref(a) -
+            // gref(s + 1)) the decay from the end of sub-chunk s (s = -1: the chunk start) to the
+            // start of a. Every factor is <= 1, so the products cannot overflow; one exp per q
+            // element instead of 1 + chunk / sub_chunk.
+            Var a{"a"}, s{"s"};
+            gref(kd, a, c, h, b) = select(a == 0, 0.0f, gcum(kd, max(a * Cs - 1, 0), c, h, b));
+            q_local(kd, i, c, h, b) = scale * q_pad(kd, tc, h, b) * exp(gcum(kd, i, c, h, b) - gref(kd, i / Cs, c, h, b));
+            ref_decay(kd, a, s, c, h, b) = exp(min(gref(kd, a, c, h, b) - gref(kd, s + 1, c, h, b), 0.0f));
+            q_inter(kd, i, c, h, b) = q_local(kd, i, c, h, b) * ref_decay(kd, i / Cs, -1, c, h, b);
+            q_sub(kd, i, sj, c, h, b) = q_local(kd, i, c, h, b) * ref_decay(kd, i / Cs, sj, c, h, b);
+        } else {
+            q_inter(kd, i, c, h, b) = scale * q_pad(kd, tc, h, b) * exp(gcum(kd, i, c, h, b));
+            q_sub(kd, i, sj, c, h, b) =
+                scale * q_pad(kd, tc, h, b) * exp(min(gcum(kd, i, c, h, b) - gcum(kd, r_of_sj, c, h, b), 0.0f));
+        }
 
         RDom rj(0, C, "rj");
 
@@ -102,23 +125,23 @@ public:
         o_inter(vd, i, c, h, b) = 0.0f;
         o_inter(vd, i, c, h, b) += q_inter(rk, i, c, h, b) * state(vd, rk, c, h, b);
 
-        // Intra-chunk, between sub-chunks: the decay factored through r, the last position of
-        // the key's sub-chunk sj (used only where sj is before the query's sub-chunk; the min()
-        // keeps the unused upper blocks finite).
-        Expr r_of_sj = sj * Cs + Cs - 1;
-        q_sub(kd, i, sj, c, h, b) =
-            scale * q_pad(kd, tc, h, b) * exp(min(gcum(kd, i, c, h, b) - gcum(kd, r_of_sj, c, h, b), 0.0f));
+        // Intra-chunk, between sub-chunks: the decay factored through r, so that those blocks
+        // are plain matmuls.
         Expr r_of_j = (j / Cs) * Cs + Cs - 1;
         k_sub(kd, j, c, h, b) = k_pad(kd, c * C + j, h, b) * exp(gcum(kd, r_of_j, c, h, b) - gcum(kd, j, c, h, b));
         attn_off(j, i, c, h, b) = 0.0f;
         attn_off(j, i, c, h, b) += q_sub(rk, i, j / Cs, c, h, b) * k_sub(rk, j, c, h, b);
 
         // Intra-chunk, within the query's sub-chunk: key j = (i / Cs) * Cs + jj, exact decay.
+        // causal_diag = 1 sums only the keys the select below keeps (jj <= i % Cs), skipping the
+        // exps of the upper triangle.
         Var jj("jj");
         Expr jd = (i / Cs) * Cs + jj;
+        RDom rkd(0, K, "rk");
+        if (param_or("causal_diag", 0) != 0) rkd.where(jj <= i % Cs);
         attn_diag(jj, i, c, h, b) = 0.0f;
-        attn_diag(jj, i, c, h, b) += scale * q_pad(rk, tc, h, b) * k_pad(rk, c * C + jd, h, b) *
-                                     exp(min(gcum(rk, i, c, h, b) - gcum(rk, jd, c, h, b), 0.0f));
+        attn_diag(jj, i, c, h, b) += scale * q_pad(rkd, tc, h, b) * k_pad(rkd, c * C + jd, h, b) *
+                                     exp(min(gcum(rkd, i, c, h, b) - gcum(rkd, jd, c, h, b), 0.0f));
 
         attn(j, i, c, h, b) = select(j / Cs < i / Cs, attn_off(j, i, c, h, b),
                                      j <= i && j / Cs == i / Cs, attn_diag(j % Cs, i, c, h, b), 0.0f);
@@ -132,8 +155,11 @@ public:
     }
 
     void schedule() {
-        apply_schedule({q_pad, st.k_pad, st.v_pad, st.g_pad, init, st.gcum, st.glast, q_inter, st.k_state, q_sub, k_sub,
-                        st.kv, st.state, o_inter, attn_off, attn_diag, attn, o_intra, o, final_state});
+        std::vector<Func> funcs{q_pad,   st.k_pad,   st.v_pad, st.g_pad,   init,      st.gcum,   st.glast,
+                                q_inter, st.k_state, q_sub,    k_sub,      st.kv,     st.state,  o_inter,
+                                attn_off, attn_diag, attn,     o_intra,    o,         final_state};
+        if (gref.defined()) funcs.insert(funcs.end(), {gref, q_local, ref_decay});
+        apply_schedule(funcs);
     }
 
 protected:
