@@ -87,7 +87,10 @@ public:
             Expr m_old = acc(vd, ti, tb, h, b)[0], l_old = acc(vd, ti, tb, h, b)[1], o_old = acc(vd, ti, tb, h, b)[2];
             Expr mb = m_blk(rsb, ti, tb, h, b);
             Expr m_new = max(m_old, mb);
-            Expr a = exp(m_old - m_new), c = exp(mb - m_new);
+            // One of exp(m_old - m_new) and exp(mb - m_new) is exp(0) = 1: one exp, not two (the
+            // running max and sum are replicated over vd, so this runs per (vd, ti) and block).
+            Expr grew = mb > m_old, d = exp(-abs(m_old - mb));
+            Expr a = select(grew, d, 1.0f), c = select(grew, 1.0f, d);
             acc(vd, ti, tb, h, b) = Tuple(m_new, l_old * a + l_blk(rsb, ti, tb, h, b) * c,
                                           o_old * a + pv_blk(vd, rsb, ti, tb, h, b) * c);
         }
