@@ -64,7 +64,8 @@ TEST(TuneCli, BadArgumentsAreClearErrors) {
         {"--mixer gla --shape B=1,T=8,H=1,K=4,V=4 --target x86-64 --fix vt=12 --db x.jsonl",
          "--fix: vt = 12 is outside its domain {8, 16, 32, 64}"},
         {"--mixer gla --shape B=1,T=8,H=1,K=4,V=4 --target x86-64 --fix wt=8 --db x.jsonl",
-         "--fix: the template has no param 'wt' (its params: chunk, sub_chunk, vec, vt, rt)"},
+         "--fix: the template has no param 'wt' (its params: chunk, sub_chunk, vec, vt, rt, factor_gates, "
+         "causal_diag)"},
         {"--bogus", "unrecognised option '--bogus'"},
         {"frobnicate", "unknown command 'frobnicate'"},
         {"best", "best: --db is required"},
