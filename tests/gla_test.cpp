@@ -15,9 +15,12 @@
 #include "support/random.h"
 #include "support/variants.h"
 
+#include <algorithm>
+
 #include <seqmix/seqmix.h>
 
 #include <gtest/gtest.h>
+#include <xmmintrin.h>
 
 #ifdef SEQMIX_TEST_CUDA
 #include <cuda_runtime.h>
@@ -428,6 +431,24 @@ TEST(GlaStepCuda, RunsOnTheCallersStream) {
     cudaStreamDestroy(stream);
     if (ran == 0) GTEST_SKIP() << "no runnable CUDA variant of gla_step";
 #endif
+}
+
+// The CPU kernels flush denormal results to zero (runtime/src/call_context.h, ScopedFlushDenormals):
+// k v^T = 1e-40 is a denormal, so new_state and o come back exactly 0 (the float64 value, 1e-40,
+// is far inside any tolerance); without the flush they hold ~1e-40. Heads on Halide's worker
+// threads and the calling thread alike, and the caller's own mode is left as it was.
+TEST(GlaStepCpu, DenormalResultsFlushToZeroAndTheCallersModeIsKept) {
+    const int64_t B = 4, H = 8, K = 16, V = 16;
+    std::vector<float> q(B * H * K, 1.0f), k(B * H * K, 1e-20f), v(B * H * V, 1e-20f), g(B * H * K, 0.0f);
+    std::vector<float> s0(B * H * K * V, 0.0f), o(B * H * V, 1.0f), ns(B * H * K * V, 1.0f);
+    const unsigned mode = _mm_getcsr();
+    seqmix::gla_step(Tensor::contiguous(q.data(), {B, H, K}), Tensor::contiguous(k.data(), {B, H, K}),
+                     Tensor::contiguous(v.data(), {B, H, V}), Tensor::contiguous(g.data(), {B, H, K}),
+                     Tensor::contiguous(s0.data(), {B, H, K, V}), Tensor::contiguous(o.data(), {B, H, V}),
+                     Tensor::contiguous(ns.data(), {B, H, K, V}));
+    EXPECT_EQ(_mm_getcsr(), mode) << "the call changed the caller's floating-point mode";
+    EXPECT_EQ(std::count(ns.begin(), ns.end(), 0.0f), B * H * K * V) << "denormal state entries not flushed";
+    EXPECT_EQ(std::count(o.begin(), o.end(), 0.0f), B * H * V) << "denormal outputs not flushed";
 }
 
 TEST(GlaVariants, CpuDefaultIsBuilt) {

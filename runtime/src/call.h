@@ -49,6 +49,7 @@ public:
     CallContext ctx;
 
 private:
+    ScopedFlushDenormals ftz_;  // the calling thread's serial parts of the kernels
     const Checker &checked_;
     std::string forced_;
 };

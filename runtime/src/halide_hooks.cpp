@@ -10,6 +10,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
 
 #include <fmt/format.h>
 
@@ -54,12 +57,39 @@ int get_stream(void *user_context, void *, void **stream) {
 }
 #endif
 
+// Halide's thread pool runs every parallel task through these (the calling thread's share too);
+// each task gets the flush-to-zero mode whatever thread runs it.
+int do_task(void *user_context, halide_task_t f, int idx, uint8_t *closure) {
+    ScopedFlushDenormals ftz;
+    return halide_default_do_task(user_context, f, idx, closure);
+}
+
+int do_loop_task(void *user_context, halide_loop_task_t f, int min, int extent, uint8_t *closure, void *parent) {
+    ScopedFlushDenormals ftz;
+    return halide_default_do_loop_task(user_context, f, min, extent, closure, parent);
+}
+
 }  // namespace
+
+#if defined(__x86_64__) || defined(__i386__)
+constexpr unsigned kFlushToZero = 0x8000, kDenormalsAreZero = 0x0040;  // MXCSR bits 15 and 6
+ScopedFlushDenormals::ScopedFlushDenormals() : saved_(_mm_getcsr()) {
+    _mm_setcsr(saved_ | kFlushToZero | kDenormalsAreZero);
+}
+ScopedFlushDenormals::~ScopedFlushDenormals() {
+    _mm_setcsr(saved_);
+}
+#else
+ScopedFlushDenormals::ScopedFlushDenormals() = default;
+ScopedFlushDenormals::~ScopedFlushDenormals() = default;
+#endif
 
 void install_halide_hooks() {
     static std::once_flag once;
     std::call_once(once, [] {
         halide_set_error_handler(on_error);
+        halide_set_custom_do_task(do_task);
+        halide_set_custom_do_loop_task(do_loop_task);
 #ifdef SEQMIX_HAS_CUDA
         // The register cap of Halide's CUDA JIT is process-wide and read when a module loads: set
         // the measured value (runtime/CMakeLists.txt) now, unless the user chose one.

@@ -74,6 +74,7 @@ void long_conv(const Tensor &u, const Tensor &kf, const Tensor &y, const std::op
     c.no_overlap();
 
     detail::CallContext ctx = context(fn, c.device(), options);
+    detail::ScopedFlushDenormals ftz;
     const detail::VariantEntry &e = detail::select_variant(fn, "long_conv", c.device(), c.dims(), options.variant);
     const int64_t n = detail::fft_length_of(e);
     if (options.kf_spectrum && n > 0) check_spectrum(c, "options.kf_spectrum", n);
@@ -136,6 +137,7 @@ void long_conv_filter(const Tensor &kf, int64_t B, int64_t T, const Tensor &kf_s
     }
     check_spectrum(c, "kf_spectrum", n);
     detail::CallContext ctx = context(fn, c.device(), options);
+    detail::ScopedFlushDenormals ftz;
     detail::KernelBuffer bk(kf, ctx, true), bs(kf_spectrum, ctx, false);
     const detail::VariantEntry &f = detail::filter_variant(fn, e, c.device(), dims);
     detail::run_entry(f, ctx, detail::entry_point<detail::long_conv_filter_fn>(f)(&ctx, bk.get(), bs.get()));
