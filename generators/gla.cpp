@@ -100,7 +100,6 @@ public:
         // Intra-chunk, between sub-chunks: q decayed from r, the last position of the key's
         // sub-chunk sj (used only where sj is before the query's sub-chunk; the min() keeps the
         // unused upper blocks finite).
-        Expr r_of_sj = sj * Cs + Cs - 1;
         if (param_or("factor_gates", 0) != 0) {
             // Both through the query's sub-chunk start: gref(a) is the cumulative gate just before
             // sub-chunk a, q_local the one exp per (kd, i), ref_decay(a, s) = exp(gref(a) -
@@ -114,6 +113,7 @@ public:
             q_inter(kd, i, c, h, b) = q_local(kd, i, c, h, b) * ref_decay(kd, i / Cs, -1, c, h, b);
             q_sub(kd, i, sj, c, h, b) = q_local(kd, i, c, h, b) * ref_decay(kd, i / Cs, sj, c, h, b);
         } else {
+            Expr r_of_sj = sj * Cs + Cs - 1;
             q_inter(kd, i, c, h, b) = scale * q_pad(kd, tc, h, b) * exp(gcum(kd, i, c, h, b));
             q_sub(kd, i, sj, c, h, b) =
                 scale * q_pad(kd, tc, h, b) * exp(min(gcum(kd, i, c, h, b) - gcum(kd, r_of_sj, c, h, b), 0.0f));

@@ -37,24 +37,28 @@ inline void define_scalar_cumsum(Func &gcum, const Func &g, int C) {
 // state(nc) is the final state. The pure definition is undef and the update writes state(0) too:
 // a pure `state = initial` stored the initial state into every chunk's slot before the update
 // overwrote them (16 MB of stores at B1_T4096_H8_K64_V64; 0.95x the time of gla@d64 without it).
-inline void define_state_passing(Func &state, const Func &initial, const Func &glast, const Func &kv, Expr nc) {
+// glast_at(kd, c, h, b) reads chunk c's total log-gate for key channel kd.
+template<typename GlastAt>
+void define_state_passing_with(Func &state, const Func &initial, GlastAt glast_at, const Func &kv, Expr nc) {
     Var vd("vd"), kd("kd"), c("c"), h("h"), b("b");
     state(vd, kd, c, h, b) = Halide::undef<float>();
     RDom rc(0, nc + 1, "rc");
     Expr prev = Halide::max(rc - 1, 0);
     state(vd, kd, rc, h, b) = Halide::select(rc == 0, initial(vd, kd, h, b),
-                                             Halide::exp(glast(kd, prev, h, b)) * state(vd, kd, prev, h, b) +
+                                             Halide::exp(glast_at(kd, prev, h, b)) * state(vd, kd, prev, h, b) +
                                                  kv(vd, kd, prev, h, b));
+}
+
+// Per key channel: glast(kd, c, h, b).
+inline void define_state_passing(Func &state, const Func &initial, const Func &glast, const Func &kv, Expr nc) {
+    define_state_passing_with(
+        state, initial, [&](Expr kd, Expr c, Expr h, Expr b) { return glast(kd, c, h, b); }, kv, nc);
 }
 
 // The same with a scalar total log-gate per chunk, glast(c, h, b).
 inline void define_scalar_state_passing(Func &state, const Func &initial, const Func &glast, const Func &kv, Expr nc) {
-    Var vd("vd"), kd("kd"), c("c"), h("h"), b("b");
-    state(vd, kd, c, h, b) = Halide::undef<float>();
-    RDom rc(0, nc + 1, "rc");
-    Expr prev = Halide::max(rc - 1, 0);
-    state(vd, kd, rc, h, b) = Halide::select(
-        rc == 0, initial(vd, kd, h, b), Halide::exp(glast(prev, h, b)) * state(vd, kd, prev, h, b) + kv(vd, kd, prev, h, b));
+    define_state_passing_with(
+        state, initial, [&](Expr, Expr c, Expr h, Expr b) { return glast(c, h, b); }, kv, nc);
 }
 
 }  // namespace seqmix::chunked
