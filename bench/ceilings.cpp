@@ -47,35 +47,79 @@ double cpu_sgemm(int n, int cores) {
     return 2.0 * double(n) * n * n / best / 1e9;
 }
 
+// Runs body(lo, hi) on `cores` threads, one contiguous slice of [0, count) each.
+template<typename Body>
+void parallel_slices(size_t count, int cores, Body &&body) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < cores; t++) {
+        size_t lo = count * t / cores, hi = count * (t + 1) / cores;
+        threads.emplace_back([&body, lo, hi] { body(lo, hi); });
+    }
+    for (auto &th : threads) th.join();
+}
+
+// Seconds of the fastest of 5 timed runs after one warm-up.
+template<typename Run>
+double best_seconds(Run &&run) {
+    run();
+    double best = 1e30;
+    for (int r = 0; r < 5; r++) {
+        auto t0 = std::chrono::steady_clock::now();
+        run();
+        best = std::min(best, seconds_since(t0));
+    }
+    return best;
+}
+
 // Each thread copies its own contiguous slice; bytes counted = read + write.
 double cpu_copy(size_t bytes, int cores) {
     size_t count = bytes / sizeof(float);
     // Allocate without touching, then first-touch in parallel (pages land near their thread).
     std::unique_ptr<float[]> src_p(new float[count]), dst_p(new float[count]);
-    auto parallel = [&](auto &&body) {
-        std::vector<std::thread> threads;
-        for (int t = 0; t < cores; t++) {
-            size_t lo = count * t / cores, hi = count * (t + 1) / cores;
-            threads.emplace_back([&, lo, hi] { body(lo, hi); });
-        }
-        for (auto &th : threads) th.join();
-    };
-    parallel([&](size_t lo, size_t hi) {
+    parallel_slices(count, cores, [&](size_t lo, size_t hi) {
         for (size_t i = lo; i < hi; i++) src_p[i] = float(i & 1023);
         std::memset(dst_p.get() + lo, 0, (hi - lo) * sizeof(float));
     });
-    auto copy = [&] {
-        parallel([&](size_t lo, size_t hi) { std::memcpy(dst_p.get() + lo, src_p.get() + lo, (hi - lo) * sizeof(float)); });
-    };
-    copy();
-    double best = 1e30;
-    for (int r = 0; r < 5; r++) {
-        auto t0 = std::chrono::steady_clock::now();
-        copy();
-        best = std::min(best, seconds_since(t0));
-    }
+    const double best = best_seconds([&] {
+        parallel_slices(count, cores, [&](size_t lo, size_t hi) {
+            std::memcpy(dst_p.get() + lo, src_p.get() + lo, (hi - lo) * sizeof(float));
+        });
+    });
     if (dst_p[count / 2] != src_p[count / 2]) throw std::runtime_error("seqmix-bench: copy ceiling copied wrongly");
     return 2.0 * double(count * sizeof(float)) / best / 1e9;
+}
+
+// Each thread sums its own contiguous slice (16 independent partial sums, so that the loop is
+// bound by the loads, not by one chain of adds); bytes counted = read. The ceiling of a kernel
+// whose traffic is reads (decode attention over its KV cache): a copy's writes stream beside its
+// reads, and on some machines (this 2-core Xeon VM) reads alone reach well under a copy's
+// read + write rate.
+double cpu_read(size_t bytes, int cores) {
+    size_t count = bytes / sizeof(float) / 16 * 16;
+    std::unique_ptr<float[]> src_p(new float[count]);
+    parallel_slices(count, cores, [&](size_t lo, size_t hi) {
+        for (size_t i = lo; i < hi; i++) src_p[i] = 1.0f;
+    });
+    std::vector<double> sums(static_cast<size_t>(cores));
+    const double best = best_seconds([&] {
+        std::vector<std::thread> threads;
+        for (int t = 0; t < cores; t++) {
+            size_t lo = count * t / cores / 16 * 16, hi = count * (t + 1) / cores / 16 * 16;
+            threads.emplace_back([&, t, lo, hi] {
+                float acc[16] = {};
+                for (size_t i = lo; i < hi; i += 16)
+                    for (int l = 0; l < 16; l++) acc[l] += src_p[i + l];
+                double total = 0;
+                for (float a : acc) total += a;
+                sums[size_t(t)] = total;
+            });
+        }
+        for (auto &th : threads) th.join();
+    });
+    double total = 0;
+    for (double x : sums) total += x;
+    if (total != double(count)) throw std::runtime_error("seqmix-bench: read ceiling summed wrongly");
+    return double(count * sizeof(float)) / best / 1e9;
 }
 
 #ifdef SEQMIX_BENCH_CUDA
@@ -104,6 +148,7 @@ Ceilings measure_ceilings(const Machine &machine, bool cpu, bool gpu, bool quick
         double want = quick ? 64.0 * (1 << 20) : std::max(256.0 * (1 << 20), 2.0 * machine.llc_bytes);
         c.cpu_copy_buffer_bytes = want;
         c.cpu_copy_gbps = cpu_copy(size_t(want), machine.cores);
+        c.cpu_read_gbps = cpu_read(size_t(want), machine.cores);
     }
     if (gpu && !machine.gpu.name.empty()) {
 #ifdef SEQMIX_BENCH_CUDA
@@ -122,6 +167,7 @@ nlohmann::json to_json(const Ceilings &c) {
     j["cpu_sgemm_n"] = c.cpu_sgemm_n;
     j["cpu_copy_gbps"] = c.cpu_copy_gbps > 0 ? nlohmann::json(c.cpu_copy_gbps) : nlohmann::json();
     j["cpu_copy_buffer_bytes"] = c.cpu_copy_buffer_bytes;
+    j["cpu_read_gbps"] = c.cpu_read_gbps > 0 ? nlohmann::json(c.cpu_read_gbps) : nlohmann::json();
     j["gpu_copy_gbps"] = c.gpu_copy_gbps ? nlohmann::json(*c.gpu_copy_gbps) : nlohmann::json();
     j["gpu_fp32_fma_gflops"] = c.gpu_fp32_fma_gflops ? nlohmann::json(*c.gpu_fp32_fma_gflops) : nlohmann::json();
     return j;

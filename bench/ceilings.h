@@ -15,6 +15,7 @@ struct Ceilings {
     int cpu_sgemm_n = 0;
     double cpu_copy_gbps = 0;            // multi-threaded copy >> LLC, read + write bytes, best
     double cpu_copy_buffer_bytes = 0;
+    double cpu_read_gbps = 0;            // multi-threaded sum over a buffer of the copy's size, read bytes, best
     std::optional<double> gpu_copy_gbps;        // cudaMemcpyDeviceToDevice of 1 GiB, read + write
     std::optional<double> gpu_fp32_fma_gflops;  // FP32 FMA kernel (ceilings_fma.cu), if built
 };

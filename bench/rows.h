@@ -43,6 +43,9 @@ struct RowResult {
     Protocol protocol;
     Stats stats;
     bool memory_bound = false;
+    // Its traffic is reads (decode attention's KV cache): on the CPU also reported against the
+    // read ceiling (extra.read_frac) beside the copy fraction.
+    bool reads_only = false;
     double flops = 0, bytes = 0;  // fixed counts (counts.h); one is the row's work
     double rate = 0;              // GFLOP/s or GB/s of the row's work
     std::string ceiling_name;

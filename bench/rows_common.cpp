@@ -96,6 +96,8 @@ void finish_rates(RowResult &row, const Context &ctx) {
         row.ceiling_name = cuda ? "gpu_copy_gbps" : "cpu_copy_gbps";
         if (cuda && c.gpu_copy_gbps) row.ceiling = *c.gpu_copy_gbps;
         if (!cuda && c.cpu_copy_gbps > 0) row.ceiling = c.cpu_copy_gbps;
+        if (!cuda && row.reads_only && c.cpu_read_gbps > 0)
+            row.extra["read_frac"] = std::round(1000 * row.rate / c.cpu_read_gbps) / 1000;
     } else {
         row.rate = row.flops / sec / 1e9;
         row.ceiling_name = cuda ? "gpu_fp32_fma_gflops" : "cpu_sgemm_gflops";

@@ -317,6 +317,7 @@ void decode_attention_rows(const Context &ctx, std::vector<RowResult> &out) {
                                         fmt::format("B{}_Tq{}_L{}_H{}_Hkv{}_K{}_V{}", s.B, Tq, L, s.H, s.Hkv, s.K, s.V),
                                         variant, decode_attention_bytes(s, total, Tq));
                 row.flops = 4.0 * double(total) * double(s.H) * double(Tq) * double(s.K);
+                row.reads_only = true;
                 DecodeAttentionOptions opt;
                 opt.stream = runner.stream();
                 opt.variant = variant;
