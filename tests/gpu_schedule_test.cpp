@@ -201,17 +201,23 @@ TEST_P(GpuSchedule, Gla) {
     expect_close("final_state", values(fs), ref.final_state, kTol);
 }
 
-// The value dim of a step test at key dim K: `awkward` (not a multiple of 32) where the bucket
-// condition of every file the variant reads for `stems` holds for it, else 64 (the buckets that
-// round their vd tails up ask V % 32 == 0).
-int step_v(std::initializer_list<const char *> stems, const std::string &variant, int K, int awkward) {
+// Whether the bucket condition of every file the variant reads for `stems` holds at `symbols` (a
+// file without one holds).
+bool when_holds(std::initializer_list<const char *> stems, const std::string &variant,
+                const std::map<std::string, int64_t> &symbols) {
     for (const char *stem : stems) {
         const std::string path = variant_file(stem, variant);
         if (!std::ifstream(path).good()) continue;
         const seqmix::sched::Schedule s = seqmix::sched::parse_file(path);
-        if (s.when && seqmix::sched::evaluate(*s.when, {{"K", K}, {"V", awkward}}) == 0) return 64;
+        if (s.when && !seqmix::sched::evaluate(*s.when, symbols)) return false;
     }
-    return awkward;
+    return true;
+}
+
+// The value dim of a step test at key dim K: `awkward` (not a multiple of 32) where the bucket
+// condition holds for it, else 64 (the buckets that round their vd tails up ask V % 32 == 0).
+int step_v(std::initializer_list<const char *> stems, const std::string &variant, int K, int awkward) {
+    return when_holds(stems, variant, {{"K", K}, {"V", awkward}}) ? awkward : 64;
 }
 
 TEST_P(GpuSchedule, GlaStep) {
@@ -340,7 +346,12 @@ TEST_P(GpuScheduleGlaInter, FromZeroPlusInter) {
 // chunk, softplus with a bias, a given initial state.
 TEST_P(GpuSchedule, Ssd) {
     if (auto why = skip_reason({"ssd", "ssd_bidirectional"}, GetParam()); !why.empty()) GTEST_SKIP() << why;
-    const int B = 2, T = 100, H = 4, P = 32, N = 48, G = 2;
+    const int B = 2, T = 100, H = 4, G = 2;
+    // P != N, neither a multiple of the tiles, where the bucket's condition allows (the staged
+    // bucket's shared buffers are sized for N = 128, 64 <= P <= 128).
+    const bool awkward =
+        when_holds({"ssd"}, GetParam(), {{"B", B}, {"T", T}, {"H", H}, {"P", 32}, {"N", 48}, {"G", G}});
+    const int P = awkward ? 32 : 64, N = awkward ? 48 : 128;
     const seqmix::ref::SsdShape s{B, T, H, P, N, G};
     std::mt19937_64 rng(12);
     auto x = random_values(B * T * H * P, rng, -1, 1), dt = random_values(B * T * H, rng, -4, 1);
