@@ -603,8 +603,9 @@ INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDecode,
                          VariantName());
 
 // ---- delta-rule mixers and RWKV-7 (generators/delta.cpp): every chunked and step form on each
-// CUDA schedule directory (they have no buckets). Keys raw and normalised in the kernel
-// (qk_l2norm) for the delta rules; RWKV-7 with a = -kappa, b = kappa * lr as RWKV-7 forms them.
+// CUDA schedule directory and bucket (the steps have no k64 bucket: skipped there). Keys raw and
+// normalised in the kernel (qk_l2norm) for the delta rules; RWKV-7 with a = -kappa, b = kappa * lr
+// as RWKV-7 forms them.
 class GpuScheduleDplr : public GpuSchedule {};
 
 std::vector<double> unit_rows(std::vector<double> x, int n) {
@@ -674,7 +675,8 @@ TEST_P(GpuScheduleDplr, KdaStep) { check_dplr("kda", GetParam(), true); }
 TEST_P(GpuScheduleDplr, GatedDeltaRule2Step) { check_dplr("gated_delta_rule2", GetParam(), true); }
 TEST_P(GpuScheduleDplr, Rwkv7Step) { check_dplr("rwkv7", GetParam(), true); }
 
-INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDplr, ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@v32"), VariantName());
+INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDplr,
+                         ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@v32", "cuda-sm90@k64"), VariantName());
 
 // The steps' fused buckets (ua, new_state and o in one block loop) round the value tails up
 // (step_v: V = 64); K = 60 for the shifted tail of their 16-row groups.
