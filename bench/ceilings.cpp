@@ -47,13 +47,13 @@ double cpu_sgemm(int n, int cores) {
     return 2.0 * double(n) * n * n / best / 1e9;
 }
 
-// Runs body(lo, hi) on `cores` threads, one contiguous slice of [0, count) each.
+// Runs body(t, lo, hi) on `cores` threads t, one contiguous slice [lo, hi) of [0, count) each.
 template<typename Body>
 void parallel_slices(size_t count, int cores, Body &&body) {
     std::vector<std::thread> threads;
     for (int t = 0; t < cores; t++) {
         size_t lo = count * t / cores, hi = count * (t + 1) / cores;
-        threads.emplace_back([&body, lo, hi] { body(lo, hi); });
+        threads.emplace_back([&body, t, lo, hi] { body(t, lo, hi); });
     }
     for (auto &th : threads) th.join();
 }
@@ -76,12 +76,12 @@ double cpu_copy(size_t bytes, int cores) {
     size_t count = bytes / sizeof(float);
     // Allocate without touching, then first-touch in parallel (pages land near their thread).
     std::unique_ptr<float[]> src_p(new float[count]), dst_p(new float[count]);
-    parallel_slices(count, cores, [&](size_t lo, size_t hi) {
+    parallel_slices(count, cores, [&](int, size_t lo, size_t hi) {
         for (size_t i = lo; i < hi; i++) src_p[i] = float(i & 1023);
         std::memset(dst_p.get() + lo, 0, (hi - lo) * sizeof(float));
     });
     const double best = best_seconds([&] {
-        parallel_slices(count, cores, [&](size_t lo, size_t hi) {
+        parallel_slices(count, cores, [&](int, size_t lo, size_t hi) {
             std::memcpy(dst_p.get() + lo, src_p.get() + lo, (hi - lo) * sizeof(float));
         });
     });
@@ -95,26 +95,21 @@ double cpu_copy(size_t bytes, int cores) {
 // reads, and on some machines (this 2-core Xeon VM) reads alone reach well under a copy's
 // read + write rate.
 double cpu_read(size_t bytes, int cores) {
-    size_t count = bytes / sizeof(float) / 16 * 16;
+    const size_t groups = bytes / sizeof(float) / 16, count = groups * 16;  // slices of whole groups of 16
     std::unique_ptr<float[]> src_p(new float[count]);
-    parallel_slices(count, cores, [&](size_t lo, size_t hi) {
+    parallel_slices(count, cores, [&](int, size_t lo, size_t hi) {
         for (size_t i = lo; i < hi; i++) src_p[i] = 1.0f;
     });
     std::vector<double> sums(static_cast<size_t>(cores));
     const double best = best_seconds([&] {
-        std::vector<std::thread> threads;
-        for (int t = 0; t < cores; t++) {
-            size_t lo = count * t / cores / 16 * 16, hi = count * (t + 1) / cores / 16 * 16;
-            threads.emplace_back([&, t, lo, hi] {
-                float acc[16] = {};
-                for (size_t i = lo; i < hi; i += 16)
-                    for (int l = 0; l < 16; l++) acc[l] += src_p[i + l];
-                double total = 0;
-                for (float a : acc) total += a;
-                sums[size_t(t)] = total;
-            });
-        }
-        for (auto &th : threads) th.join();
+        parallel_slices(groups, cores, [&](int t, size_t lo, size_t hi) {
+            float acc[16] = {};
+            for (size_t i = lo * 16; i < hi * 16; i += 16)
+                for (int l = 0; l < 16; l++) acc[l] += src_p[i + l];
+            double total = 0;
+            for (float a : acc) total += a;
+            sums[size_t(t)] = total;
+        });
     });
     double total = 0;
     for (double x : sums) total += x;
