@@ -37,7 +37,7 @@ echo "== ASan+UBSan build: runtime, schedule language, kernel subset"
 # The CI tier builds only the executables its tests run (not seqmix::dist, its tests or the PoCL test).
 asan_targets=""
 [ $long = 1 ] || asan_targets="seqmix_kernel_tests validation_test reference_test dispatch_test c_api_test
-    schedule_path_test sched_lang_test sched_apply_test seqmix-sched seqmix_tune_tests"
+    host_cache_test schedule_path_test sched_lang_test sched_apply_test seqmix-sched seqmix_tune_tests"
 SEQMIX_BUILD_TARGETS="$asan_targets" SEQMIX_BUILD_DIR="$root/build-asan" bash "$root/scripts/build.sh" \
     -DSEQMIX_SANITIZE=ON -DSEQMIX_BENCH=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
@@ -58,7 +58,7 @@ else
     # tests here): the same parser and applier paths on the other files, which the build has
     # generated. A `check` costs 3x under ASan, whose malloc serves Halide's lowering too.
     ctest --test-dir "$root/build-asan" -j "$jobs" --output-on-failure \
-        -R 'Validation|[Ss]ched|CApi|Dispatch|Reference|Support|Variants|T1_|T63_|K60|Tune' \
+        -R 'Validation|[Ss]ched|CApi|Dispatch|HostCache|host_cache|Reference|Support|Variants|T1_|T63_|K60|Tune' \
         -E '_x86_64_avx|_cuda_sm|Long|anderson2021|sched_check/|sched_explain/(cuda-sm80|cuda-sm90|x86-64-avx512|x86-64-avx2)/'
     ctest --test-dir "$root/build-asan" -j "$jobs" --output-on-failure -L sched_check_sample
 fi

@@ -26,10 +26,15 @@ if "torch" in _sys.modules:  # else on the first torch tensor seen: seqmix never
     _torch.registered()
 
 __all__ = sorted(_OPS) + ["Error", "KernelError", "ParaRnnInfo", "long_conv_fft_length", "last_variant", "variants",
-                         "cuda_available", "__version__"]
+                         "cuda_available", "host_cache_stats", "set_host_cache_limit", "empty_host_cache", "__version__"]
 
 last_variant = _seqmix.last_variant
 cuda_available = _seqmix.cuda_available
+# The host scratch cache of the CPU kernels (seqmix::host_cache_stats in seqmix.h): a dict with
+# limit, cached_bytes, cached_blocks, hits, misses; the limit in bytes; release of the idle blocks.
+host_cache_stats = _seqmix.host_cache_stats
+set_host_cache_limit = _seqmix.set_host_cache_limit
+empty_host_cache = _seqmix.empty_host_cache
 __version__ = _seqmix.version()
 
 

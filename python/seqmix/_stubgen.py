@@ -17,6 +17,12 @@ __version__: str
 def last_variant() -> str: ...
 def cuda_available() -> bool: ...
 def variants() -> list[dict[str, Any]]: ...
+def host_cache_stats() -> dict[str, int]:
+    """The CPU kernels' host scratch cache: limit, cached_bytes, cached_blocks, hits, misses."""
+def set_host_cache_limit(bytes: int) -> None:
+    """Idle bytes the cache may keep (0: none); blocks over it are released at once."""
+def empty_host_cache() -> None:
+    """Releases every idle block of the host cache; the limit stays."""
 def long_conv_fft_length(B: int, D: int, T: int, L: int, *, device: Any = "cpu", variant: Optional[str] = None) -> int:
     """The FFT length n that the long_conv variant dispatched for these shapes uses (0: the direct form,
     which takes no kf_spectrum). device: "cpu", "cuda" or "cuda:<index>" (a torch.device works too)."""

@@ -353,6 +353,18 @@ NB_MODULE(_seqmix, m) {
     m.def("last_variant", &seqmix::last_variant, "the variant the last call on this thread ran");
     m.def("cuda_available", &seqmix::cuda_available);
     m.def("version", [] { return std::string(seqmix::version()); });
+    m.def("host_cache_stats", [] {
+        const seqmix::HostCacheStats s = seqmix::host_cache_stats();
+        nb::dict d;
+        d["limit"] = s.limit;
+        d["cached_bytes"] = s.cached_bytes;
+        d["cached_blocks"] = s.cached_blocks;
+        d["hits"] = s.hits;
+        d["misses"] = s.misses;
+        return d;
+    });
+    m.def("set_host_cache_limit", &seqmix::set_host_cache_limit, nb::arg("bytes"));
+    m.def("empty_host_cache", &seqmix::empty_host_cache);
     m.def("variants", [] {
         nb::list out;
         for (const auto &v : seqmix::variants()) {

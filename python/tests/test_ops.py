@@ -91,6 +91,18 @@ def test_optional_output_flag():
     assert_close(o, expected[0], "gla o")
 
 
+def test_host_cache():
+    seqmix.set_host_cache_limit(64 << 20)
+    args, kwargs, expected = CASES["gla"](SHAPES["T1"], np.random.default_rng(4))
+    seqmix.gla(*args, **kwargs)
+    stats = seqmix.host_cache_stats()
+    assert stats["limit"] == 64 << 20
+    assert 0 <= stats["cached_bytes"] <= stats["limit"]
+    seqmix.empty_host_cache()
+    assert seqmix.host_cache_stats()["cached_bytes"] == 0
+    seqmix.set_host_cache_limit(1 << 30)
+
+
 def test_variant_and_introspection():
     args, kwargs, _ = CASES["gla_step"](SHAPES["T1"], np.random.default_rng(3))
     seqmix.gla_step(*args)

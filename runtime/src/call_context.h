@@ -17,7 +17,7 @@ struct CallContext {
 };
 
 // Installs the Halide runtime hooks (error handler; CUDA context and stream; the thread pool's
-// tasks run under ScopedFlushDenormals) once per process.
+// tasks run under ScopedFlushDenormals; host allocations through the host cache) once per process.
 void install_halide_hooks();
 
 // While alive, the calling thread's x86 floating-point unit flushes denormal results to zero and

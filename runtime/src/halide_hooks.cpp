@@ -1,7 +1,8 @@
 // Halide's runtime aborts the process on errors and creates its own CUDA context unless told
 // otherwise. These hooks make every error a status code with its message kept in the call's
-// CallContext, and run CUDA kernels in the device's primary context (the one the CUDA runtime
-// API, PyTorch and CuPy use) on the caller's stream.
+// CallContext, run CUDA kernels in the device's primary context (the one the CUDA runtime
+// API, PyTorch and CuPy use) on the caller's stream, and keep large host intermediates for the
+// next call (host_cache.h).
 #include <HalideRuntime.h>
 #ifdef SEQMIX_HAS_CUDA
 #include <HalideRuntimeCuda.h>
@@ -18,6 +19,7 @@
 
 #include "call_context.h"
 #include "cuda_driver.h"
+#include "host_cache.h"
 
 namespace seqmix::detail {
 namespace {
@@ -90,6 +92,8 @@ void install_halide_hooks() {
         halide_set_error_handler(on_error);
         halide_set_custom_do_task(do_task);
         halide_set_custom_do_loop_task(do_loop_task);
+        halide_set_custom_malloc(host_cache_malloc);
+        halide_set_custom_free(host_cache_free);
 #ifdef SEQMIX_HAS_CUDA
         // The register cap of Halide's CUDA JIT is process-wide and read when a module loads: set
         // the measured value (runtime/CMakeLists.txt) now, unless the user chose one.

@@ -11,6 +11,7 @@
 // Every failure (bad argument, missing variant, CUDA error) throws seqmix::Error.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -435,5 +436,23 @@ SEQMIX_API std::string last_variant();
 SEQMIX_API bool cuda_available();
 
 SEQMIX_API const char *version();
+
+// ---- host memory -----------------------------------------------------------------------------
+// CPU kernels allocate their intermediate stages (megabytes each at long T) at every call. Blocks
+// of 64 KiB or more are kept after a call for the next one with (nearly) the same sizes, instead
+// of going back to the OS and being page-faulted in again, up to a limit on the idle bytes:
+// SEQMIX_HOST_CACHE_MB in the environment when the first kernel runs, else 1 GiB; 0 disables it.
+struct HostCacheStats {
+    size_t limit = 0;          // bytes the cache may hold idle
+    size_t cached_bytes = 0;   // idle bytes held now
+    size_t cached_blocks = 0;
+    size_t hits = 0;           // requests served from the cache (since the process started)
+    size_t misses = 0;         // cacheable requests that went to the system allocator
+};
+SEQMIX_API HostCacheStats host_cache_stats();
+// Sets the limit; idle blocks over it are released at once (0 releases every one).
+SEQMIX_API void set_host_cache_limit(size_t bytes);
+// Releases every idle block; the limit stays.
+SEQMIX_API void empty_host_cache();
 
 }  // namespace seqmix
