@@ -17,7 +17,7 @@
 //   u_i = (Gam_{i-1} a_i)^T S_0 + sum_{j < i} a_i^T (Gam_{i-1} / Gam_j) (alpha_j u_j^T + k_j vin_j^T)
 // so (I - L) U = Bg S_0 + Lk Vin, with the strictly lower-triangular
 //   L[i,j] = a_i^T (Gam_{i-1}/Gam_j) alpha_j,   Lk[i,j] = a_i^T (Gam_{i-1}/Gam_j) k_j,   Bg_i = Gam_{i-1} a_i.
-// Forward substitution over the rows, in order (the UT transform; W = (I - L)^-1 Bg without
+// Forward substitution over the rows (the UT transform; W = (I - L)^-1 Bg without
 // forming the inverse, which costs the same per chunk and saves the two products with it):
 //   W_i  = Bg_i + sum_{j<i} L[i,j] W_j                                   (wy_w,  C x K)
 //   U0_i = sum_{j<i} Lk[i,j] vin_j + sum_{j<i} L[i,j] U0_j                (wy_u0, C x V)
@@ -30,17 +30,22 @@
 // Every exponent is a difference G_a - G_b <= 0 (clamped at 0 where the masked upper triangle
 // would make it positive), so gates near 0 stay finite. With per-channel decay the four C x C
 // products need one exp per (i, j, kd) inside the reduction; with scalar decay they are plain dot
-// products times one exp per (i, j).
+// products times one exp per (i, j), applied in the masked copies l_aa_m, l_ak_m (strictly lower)
+// and l_qa_m, l_qk_m (lower with the diagonal), which are what the substitutions and o_intra read:
+// a schedule that stores them computes each exp once, vectorised over j, and the consumers run
+// over whole rows with the zeros doing the masking. `scale` multiplies o at the end.
 // Padded tokens past T have every input 0 (decay exp(0) = 1, no update): the state is unchanged.
 //
 // Stages (Funcs named as the schedules name them; dimensions innermost first, chunk-indexed
 // stages (x, i, c, h, b) with t = c * C + i; C x C stages (j, i, c, h, b), j the key/column):
 //   q_pad k_pad alpha_pad a_pad vin_pad g_pad init -> gcum -> bg, g_col, alpha_col, k_col
-//   -> l_aa, l_ak -> wy_w, wy_u0
-//   -> alpha_state, k_state -> mmat, kv -> state -> u, q_inter, l_qa, l_qk -> o_inter, o_intra
-//   -> o, final_state.
-// When alpha is k (the four delta-rule mixers), k_col is alpha_col, l_ak is l_aa and l_qk is l_qa (pure aliases the
-// schedule leaves inline), and the alpha and k terms of kv and o_intra are merged.
+//   -> l_aa, l_ak -> l_aa_m, l_ak_m -> wy_w, wy_u0
+//   -> alpha_state, k_state -> mmat, kv -> state -> u (-> uv), q_inter, l_qa, l_qk -> l_qa_m, l_qk_m
+//   -> o_inter, o_intra -> o, final_state.
+// When alpha is k (the four delta-rule mixers), k_col is alpha_col, l_ak is l_aa, l_qk is l_qa,
+// k_state is alpha_state and the masked copies alias too (pure aliases the schedule leaves
+// inline), and the alpha and k terms of wy_u0, kv and o_intra are merged (o_intra reads
+// uv = u + vin).
 #pragma once
 
 #include "Halide.h"
@@ -68,14 +73,18 @@ public:
     Var kd{"kd"}, vd{"vd"}, kd2{"kd2"}, t{"t"}, i{"i"}, j{"j"}, c{"c"}, h{"h"}, b{"b"};
     Func q_pad{"q_pad"}, k_pad{"k_pad"}, alpha_pad{"alpha_pad"}, a_pad{"a_pad"}, vin_pad{"vin_pad"}, g_pad{"g_pad"};
     Func init{"init"}, gcum{"gcum"}, glast{"glast"}, bg{"bg"}, l_aa{"l_aa"}, l_ak{"l_ak"};
+    Func l_aa_m{"l_aa_m"}, l_ak_m{"l_ak_m"}, l_qa_m{"l_qa_m"}, l_qk_m{"l_qk_m"};
     Func alpha_col{"alpha_col"}, k_col{"k_col"}, g_col{"g_col"};
     Func wy_w{"wy_w"}, wy_u0{"wy_u0"}, alpha_state{"alpha_state"}, k_state{"k_state"}, mmat{"mmat"}, kv{"kv"};
-    Func state{"state"}, u{"u"}, q_inter{"q_inter"}, l_qa{"l_qa"}, l_qk{"l_qk"}, o_inter{"o_inter"}, o_intra{"o_intra"};
+    Func state{"state"}, u{"u"}, uv{"uv"}, q_inter{"q_inter"}, l_qa{"l_qa"}, l_qk{"l_qk"}, o_inter{"o_inter"};
+    Func o_intra{"o_intra"};
 
     // Defines every stage; the generator then sets o(vd, h, t, b) = o_at(...) and
     // final_state(vd, kd, h, b) = final_state_at(...). T, K: the sequence length and key dim;
-    // initial(vd, kd, h, b) the entering state; C the chunk length (the schedule's param).
-    void define(const Recurrence &r, Func initial, Expr scale, Expr T, Expr K, int C) {
+    // initial(vd, kd, h, b) the entering state; C the chunk length and column_updates the loop
+    // order of the forward substitutions and the state pass (the schedule's params `chunk` and
+    // `column_updates`).
+    void define(const Recurrence &r, Func initial, Expr scale, Expr T, Expr K, int C, bool column_updates) {
         auto pad = [&](Func &dst, const Func &src, Var x) {
             dst(x, t, h, b) = Halide::select(t < T, src(x, Halide::clamp(t, 0, T - 1), h, b), 0.0f);
         };
@@ -117,36 +126,54 @@ public:
         // channel, outside it (one scalar) for scalar decay.
         RDom rk(0, K, "rk");
         auto decay = [&](Expr x, Expr grow) { return Halide::exp(Halide::min(grow - Gcol(x, j), 0.0f)); };
-        auto product = [&](Func &f, const Func &row, const Func &col, Expr grow_k, bool with_scale) {
+        auto product = [&](Func &f, const Func &row, const Func &col, Expr grow_k) {
             Expr x = row(rk, tc, h, b) * col(rk, j, c, h, b);
-            if (with_scale) x = scale * x;
             f(j, i, c, h, b) = 0.0f;
             f(j, i, c, h, b) += r.scalar_decay ? x : x * decay(rk, grow_k);
         };
-        // For scalar decay the exp factor, applied where the product is read.
-        auto lower = [&](const Func &f, Expr col, Expr row, bool inclusive) {
-            Expr e = Halide::exp(Halide::min((inclusive ? G(0, row) : Gp(0, row)) - Gcol(0, col), 0.0f));
-            return r.scalar_decay ? f(col, row, c, h, b) * e : f(col, row, c, h, b);
+        // The masked copy m of the product f: the scalar decay's exp applied, zero above the
+        // diagonal (on it too unless inclusive).
+        auto masked = [&](Func &m, const Func &f, bool inclusive) {
+            Expr e = Halide::exp(Halide::min((inclusive ? G(0, i) : Gp(0, i)) - Gcol(0, j), 0.0f));
+            Expr x = r.scalar_decay ? f(j, i, c, h, b) * e : f(j, i, c, h, b);
+            m(j, i, c, h, b) = Halide::select(inclusive ? j <= i : j < i, x, 0.0f);
         };
-        product(l_aa, a_pad, alpha_col, Gp(rk, i), false);
+        product(l_aa, a_pad, alpha_col, Gp(rk, i));
+        masked(l_aa_m, l_aa, false);
         if (r.alpha_is_k) {
             l_ak(j, i, c, h, b) = l_aa(j, i, c, h, b);
+            l_ak_m(j, i, c, h, b) = l_aa_m(j, i, c, h, b);
         } else {
-            product(l_ak, a_pad, k_col, Gp(rk, i), false);
+            product(l_ak, a_pad, k_col, Gp(rk, i));
+            masked(l_ak_m, l_ak, false);
         }
 
-        // Forward substitution, row r.y after every row r.x < r.y.
+        // Forward substitution: row dst += L[dst, src] * row src for every src < dst, each row
+        // final before it is read. Row-oriented (rs.x = src innermost: each row gathers the rows
+        // above it, an accumulation a GPU thread keeps in a register) or column-oriented
+        // (column_updates, rs.x = dst innermost: each finished row updates the rows below it, with
+        // no chain through memory from one update to the next, which a CPU loop wants). Halide
+        // refuses to reorder the two RVars, so the order is the algorithm's choice.
         RDom rs(0, C, 0, C, "rs");
-        rs.where(rs.x < rs.y);
+        Expr src = column_updates ? rs.y : rs.x, dst = column_updates ? rs.x : rs.y;
+        rs.where(src < dst);
         wy_w(kd, i, c, h, b) = bg(kd, i, c, h, b);
-        wy_w(kd, rs.y, c, h, b) += lower(l_aa, rs.x, rs.y, false) * wy_w(kd, rs.x, c, h, b);
+        wy_w(kd, dst, c, h, b) += l_aa_m(src, dst, c, h, b) * wy_w(kd, src, c, h, b);
         wy_u0(vd, i, c, h, b) = 0.0f;
-        wy_u0(vd, rs.y, c, h, b) += lower(l_ak, rs.x, rs.y, false) * vin_pad(vd, c * C + rs.x, h, b) +
-                                    lower(l_aa, rs.x, rs.y, false) * wy_u0(vd, rs.x, c, h, b);
+        Expr vin_src = vin_pad(vd, c * C + src, h, b), u0_src = wy_u0(vd, src, c, h, b);
+        if (r.alpha_is_k) {
+            wy_u0(vd, dst, c, h, b) += l_aa_m(src, dst, c, h, b) * (vin_src + u0_src);
+        } else {
+            wy_u0(vd, dst, c, h, b) += l_ak_m(src, dst, c, h, b) * vin_src + l_aa_m(src, dst, c, h, b) * u0_src;
+        }
 
         // Chunk transition M_c and contribution kv_c.
         alpha_state(kd, j, c, h, b) = alpha_pad(kd, tj, h, b) * Halide::exp(glast(kd, c, h, b) - G(kd, j));
-        k_state(kd, j, c, h, b) = k_pad(kd, tj, h, b) * Halide::exp(glast(kd, c, h, b) - G(kd, j));
+        if (r.alpha_is_k) {
+            k_state(kd, j, c, h, b) = alpha_state(kd, j, c, h, b);
+        } else {
+            k_state(kd, j, c, h, b) = k_pad(kd, tj, h, b) * Halide::exp(glast(kd, c, h, b) - G(kd, j));
+        }
         RDom rj(0, C, "rj");
         mmat(kd2, kd, c, h, b) = Halide::select(kd == kd2, Halide::exp(glast(kd, c, h, b)), 0.0f);
         mmat(kd2, kd, c, h, b) += alpha_state(kd, rj, c, h, b) * wy_w(kd2, rj, c, h, b);
@@ -159,52 +186,66 @@ public:
         }
 
         // state(c) enters chunk c, c in [0, nc]: state(c + 1) = M_c state(c) + kv_c. The K x K
-        // product is one RDom (kd2 innermost, then the output row kd, then the chunk), since the
-        // rows of state(c) must all be final before chunk c + 1 reads them.
+        // product is one RDom (rm.x, rm.y = source row kd2 and output row kd, or output and source
+        // with column_updates, as the substitutions; then the chunk), since the rows of state(c)
+        // must all be final before chunk c + 1 reads them.
         state(vd, kd, c, h, b) = Halide::select(c == 0, init(vd, kd, h, b), kv(vd, kd, Halide::max(c - 1, 0), h, b));
         RDom rm(0, K, 0, K, 1, nc, "rm");
-        state(vd, rm.y, rm.z, h, b) += mmat(rm.x, rm.y, rm.z - 1, h, b) * state(vd, rm.x, rm.z - 1, h, b);
+        Expr msrc = column_updates ? rm.y : rm.x, mdst = column_updates ? rm.x : rm.y;
+        state(vd, mdst, rm.z, h, b) += mmat(msrc, mdst, rm.z - 1, h, b) * state(vd, msrc, rm.z - 1, h, b);
 
         // u = W S_c + U0.
         u(vd, i, c, h, b) = wy_u0(vd, i, c, h, b);
         u(vd, i, c, h, b) += wy_w(rk, i, c, h, b) * state(vd, rk, c, h, b);
 
-        // Outputs.
-        q_inter(kd, i, c, h, b) = scale * q_pad(kd, tc, h, b) * Halide::exp(G(kd, i));
+        // Outputs, before the scale.
+        q_inter(kd, i, c, h, b) = q_pad(kd, tc, h, b) * Halide::exp(G(kd, i));
         o_inter(vd, i, c, h, b) = 0.0f;
         o_inter(vd, i, c, h, b) += q_inter(rk, i, c, h, b) * state(vd, rk, c, h, b);
-        product(l_qa, q_pad, alpha_col, G(rk, i), true);
+        product(l_qa, q_pad, alpha_col, G(rk, i));
+        masked(l_qa_m, l_qa, true);
         if (r.alpha_is_k) {
             l_qk(j, i, c, h, b) = l_qa(j, i, c, h, b);
+            l_qk_m(j, i, c, h, b) = l_qa_m(j, i, c, h, b);
         } else {
-            product(l_qk, q_pad, k_col, G(rk, i), true);
+            product(l_qk, q_pad, k_col, G(rk, i));
+            masked(l_qk_m, l_qk, true);
         }
         Expr uj = u(vd, rj, c, h, b);
-        Expr term = r.alpha_is_k ? lower(l_qa, rj, i, true) * (uj + vin_j)
-                                 : lower(l_qa, rj, i, true) * uj + lower(l_qk, rj, i, true) * vin_j;
         o_intra(vd, i, c, h, b) = 0.0f;
-        o_intra(vd, i, c, h, b) += Halide::select(rj <= i, term, 0.0f);
+        if (r.alpha_is_k) {
+            // The rows o_intra mixes, u + vin, a stage of their own (else each output row block
+            // recomputes them).
+            uv(vd, i, c, h, b) = u(vd, i, c, h, b) + vin_pad(vd, tc, h, b);
+            o_intra(vd, i, c, h, b) += l_qa_m(rj, i, c, h, b) * uv(vd, rj, c, h, b);
+        } else {
+            o_intra(vd, i, c, h, b) += l_qa_m(rj, i, c, h, b) * uj + l_qk_m(rj, i, c, h, b) * vin_j;
+        }
 
         C_ = C;
         nc_ = nc;
+        scale_ = scale;
     }
 
     // The outputs, for the generator's o(vd, h, t, b) and final_state(vd, kd, h, b).
     Expr o_at(Expr x, Expr hh, Expr tt, Expr bb) const {
-        return o_inter(x, tt % C_, tt / C_, hh, bb) + o_intra(x, tt % C_, tt / C_, hh, bb);
+        return scale_ * (o_inter(x, tt % C_, tt / C_, hh, bb) + o_intra(x, tt % C_, tt / C_, hh, bb));
     }
     Expr final_state_at(Expr x, Expr k, Expr hh, Expr bb) const {
         return state(x, k, nc_, hh, bb);
     }
 
     std::vector<Func> funcs() const {
-        return {q_pad, k_pad, alpha_pad, a_pad, vin_pad, g_pad, init, gcum, glast, bg, alpha_col, k_col, g_col, l_aa, l_ak, wy_w, wy_u0,
-                alpha_state, k_state, mmat, kv, state, u, q_inter, l_qa, l_qk, o_inter, o_intra};
+        std::vector<Func> fs{q_pad, k_pad, alpha_pad, a_pad, vin_pad, g_pad, init, gcum, glast, bg, alpha_col,
+                             k_col, g_col, l_aa, l_ak, l_aa_m, l_ak_m, wy_w, wy_u0, alpha_state, k_state, mmat,
+                             kv, state, u, q_inter, l_qa, l_qk, l_qa_m, l_qk_m, o_inter, o_intra};
+        if (uv.defined()) fs.push_back(uv);
+        return fs;
     }
 
 private:
     int C_ = 1;
-    Expr nc_;
+    Expr nc_, scale_;
 };
 
 // Step form, one token per (h, b): with the state S [K,V] read once per (h, b),
@@ -261,8 +302,10 @@ inline Func l2_normalised(Func &ss, const std::string &name, const Func &x, Expr
     std::vector<Expr> rest_e(rest.begin(), rest.end());
     ss(rest) = 0.0f;
     ss(rest_e) += x(at_rk) * x(at_rk);
+    // One reciprocal per row, a multiply per element (a divide per element was 5% of delta_rule).
+    Expr inv = Halide::select(enable, 1.0f / Halide::sqrt(ss(rest_e) + 1e-6f), 1.0f);
     Func out(name);
-    out(lhs) = Halide::select(enable, x(at_kd) / Halide::sqrt(ss(rest_e) + 1e-6f), x(at_kd));
+    out(lhs) = x(at_kd) * inv;
     return out;
 }
 
