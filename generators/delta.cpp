@@ -180,7 +180,8 @@ public:
         }
         dplr::Recurrence r = delta_recurrence(kind, qn, kn, seq(v, "v_in"), gf, betaf, ef, wf,
                                               {Var("kd"), t, h, bb});
-        blk.define(r, initial_state, scale, T, K, C, this->param_or("column_updates", 0) != 0);
+        blk.define(r, initial_state, scale, T, K, C, this->param_or("column_updates", 0) != 0,
+                   this->param_or("sub_chunk", 0));
         Var vd("vd"), kd("kd");
         o(vd, h, t, bb) = blk.o_at(vd, h, t, bb);
         final_state(vd, kd, h, bb) = blk.final_state_at(vd, kd, h, bb);
@@ -348,7 +349,7 @@ public:
         rec.a = seq(a, "a_in");
         rec.vin = seq(v, "v_in");
         rec.g = seq(w, "w_in");
-        blk.define(rec, initial_state, scale, T, K, C, param_or("column_updates", 0) != 0);
+        blk.define(rec, initial_state, scale, T, K, C, param_or("column_updates", 0) != 0, param_or("sub_chunk", 0));
         o(vd, h, t, bb) = blk.o_at(vd, h, t, bb);
         final_state(vd, kd, h, bb) = blk.final_state_at(vd, kd, h, bb);
 

@@ -51,6 +51,8 @@
 #include "Halide.h"
 
 #include <algorithm>
+#include <functional>
+#include <string>
 #include <vector>
 
 namespace seqmix::dplr {
@@ -81,10 +83,11 @@ public:
 
     // Defines every stage; the generator then sets o(vd, h, t, b) = o_at(...) and
     // final_state(vd, kd, h, b) = final_state_at(...). T, K: the sequence length and key dim;
-    // initial(vd, kd, h, b) the entering state; C the chunk length and column_updates the loop
-    // order of the forward substitutions and the state pass (the schedule's params `chunk` and
-    // `column_updates`).
-    void define(const Recurrence &r, Func initial, Expr scale, Expr T, Expr K, int C, bool column_updates) {
+    // initial(vd, kd, h, b) the entering state; C the chunk length, column_updates the loop order
+    // of the forward substitutions and the state pass, sub_chunk the split of the per-channel
+    // decay products (0: none) (the schedule's params `chunk`, `column_updates`, `sub_chunk`).
+    void define(const Recurrence &r, Func initial, Expr scale, Expr T, Expr K, int C, bool column_updates,
+                int sub_chunk) {
         auto pad = [&](Func &dst, const Func &src, Var x) {
             dst(x, t, h, b) = Halide::select(t < T, src(x, Halide::clamp(t, 0, T - 1), h, b), 0.0f);
         };
@@ -125,11 +128,52 @@ public:
         // The C x C products; the decay exp(min(G_row - G_j, 0)) is inside the kd sum per
         // channel, outside it (one scalar) for scalar decay.
         RDom rk(0, K, "rk");
-        auto decay = [&](Expr x, Expr grow) { return Halide::exp(Halide::min(grow - Gcol(x, j), 0.0f)); };
-        auto product = [&](Func &f, const Func &row, const Func &col, Expr grow_k) {
-            Expr x = row(rk, tc, h, b) * col(rk, j, c, h, b);
-            f(j, i, c, h, b) = 0.0f;
-            f(j, i, c, h, b) += r.scalar_decay ? x : x * decay(rk, grow_k);
+        // With per-channel decay and sub_chunk > 0, the products split into sub-chunks of Cs rows
+        // as gla's intra-chunk scores: for a key j in an earlier sub-chunk than the row i, the
+        // decay factors through r, the last position of j's sub-chunk,
+        //   exp(Grow_i - G_j) = exp(Grow_i - G_r) * exp(G_r - G_j),   both factors <= 1,
+        // so those blocks are a plain product of f_rsub (row operand times its decay to r, per
+        // sub-chunk s) and alpha_sub / k_sub (column operand times its decay from r); only the
+        // diagonal blocks f_diag keep an exp per (i, j, kd): (Cs + C / Cs + 1) / C of the exps.
+        const bool split = sub_chunk > 0 && !r.scalar_decay;
+        if (split && C % sub_chunk != 0) {
+            throw Halide::CompileError("dplr: chunk (" + std::to_string(C) + ") must be a multiple of sub_chunk (" +
+                                       std::to_string(sub_chunk) + ")");
+        }
+        const int Cs = split ? sub_chunk : 1;
+        Var s{"s"}, jj{"jj"};
+        auto col_sub = [&](const Func &col) {
+            const std::string name = col.name() == alpha_col.name() ? "alpha_sub" : "k_sub";
+            for (const Func &f : split_) {
+                if (f.name() == name) return f;
+            }
+            Func f(name);
+            f(kd, j, c, h, b) = col(kd, j, c, h, b) * Halide::exp(Gcol(kd, (j / Cs) * Cs + Cs - 1) - Gcol(kd, j));
+            split_.push_back(f);
+            return f;
+        };
+        // grow(x, pos): the row's cumulative gate (Gp for a, G for q).
+        auto product = [&](Func &f, const Func &row, const Func &col, const std::function<Expr(Expr, Expr)> &grow) {
+            if (!split) {
+                Expr x = row(rk, tc, h, b) * col(rk, j, c, h, b);
+                Expr d = Halide::exp(Halide::min(grow(rk, i) - Gcol(rk, j), 0.0f));
+                f(j, i, c, h, b) = 0.0f;
+                f(j, i, c, h, b) += r.scalar_decay ? x : x * d;
+                return;
+            }
+            Func rsub(f.name() + "_rsub"), off(f.name() + "_off"), diag(f.name() + "_diag");
+            Func cs = col_sub(col);
+            rsub(kd, i, s, c, h, b) =
+                row(kd, tc, h, b) * Halide::exp(Halide::min(grow(kd, i) - G(kd, s * Cs + Cs - 1), 0.0f));
+            off(j, i, c, h, b) = 0.0f;
+            off(j, i, c, h, b) += rsub(rk, i, j / Cs, c, h, b) * cs(rk, j, c, h, b);
+            Expr jd = (i / Cs) * Cs + jj;
+            diag(jj, i, c, h, b) = 0.0f;
+            diag(jj, i, c, h, b) += row(rk, tc, h, b) * col(rk, jd, c, h, b) *
+                                    Halide::exp(Halide::min(grow(rk, i) - Gcol(rk, jd), 0.0f));
+            f(j, i, c, h, b) = Halide::select(j / Cs < i / Cs, off(j, i, c, h, b), j / Cs == i / Cs,
+                                              diag(j % Cs, i, c, h, b), 0.0f);
+            split_.insert(split_.end(), {rsub, off, diag});
         };
         // The masked copy m of the product f: the scalar decay's exp applied, zero above the
         // diagonal (on it too unless inclusive).
@@ -138,13 +182,13 @@ public:
             Expr x = r.scalar_decay ? f(j, i, c, h, b) * e : f(j, i, c, h, b);
             m(j, i, c, h, b) = Halide::select(inclusive ? j <= i : j < i, x, 0.0f);
         };
-        product(l_aa, a_pad, alpha_col, Gp(rk, i));
+        product(l_aa, a_pad, alpha_col, Gp);
         masked(l_aa_m, l_aa, false);
         if (r.alpha_is_k) {
             l_ak(j, i, c, h, b) = l_aa(j, i, c, h, b);
             l_ak_m(j, i, c, h, b) = l_aa_m(j, i, c, h, b);
         } else {
-            product(l_ak, a_pad, k_col, Gp(rk, i));
+            product(l_ak, a_pad, k_col, Gp);
             masked(l_ak_m, l_ak, false);
         }
 
@@ -202,13 +246,13 @@ public:
         q_inter(kd, i, c, h, b) = q_pad(kd, tc, h, b) * Halide::exp(G(kd, i));
         o_inter(vd, i, c, h, b) = 0.0f;
         o_inter(vd, i, c, h, b) += q_inter(rk, i, c, h, b) * state(vd, rk, c, h, b);
-        product(l_qa, q_pad, alpha_col, G(rk, i));
+        product(l_qa, q_pad, alpha_col, G);
         masked(l_qa_m, l_qa, true);
         if (r.alpha_is_k) {
             l_qk(j, i, c, h, b) = l_qa(j, i, c, h, b);
             l_qk_m(j, i, c, h, b) = l_qa_m(j, i, c, h, b);
         } else {
-            product(l_qk, q_pad, k_col, G(rk, i));
+            product(l_qk, q_pad, k_col, G);
             masked(l_qk_m, l_qk, true);
         }
         Expr uj = u(vd, rj, c, h, b);
@@ -240,12 +284,14 @@ public:
                              k_col, g_col, l_aa, l_ak, l_aa_m, l_ak_m, wy_w, wy_u0, alpha_state, k_state, mmat,
                              kv, state, u, q_inter, l_qa, l_qk, l_qa_m, l_qk_m, o_inter, o_intra};
         if (uv.defined()) fs.push_back(uv);
+        fs.insert(fs.end(), split_.begin(), split_.end());
         return fs;
     }
 
 private:
     int C_ = 1;
     Expr nc_, scale_;
+    std::vector<Func> split_;  // sub_chunk's stages: alpha_sub, k_sub and each product's _rsub, _off, _diag
 };
 
 // Step form, one token per (h, b): with the state S [K,V] read once per (h, b),
