@@ -41,18 +41,15 @@ size_t size_of(void *ptr) {
 
 // A cached block is off limits to the program: ASan reports a kernel that reads a stage after the
 // call freed it, cache or not.
-void poison(void *ptr, size_t n) {
+void set_poisoned(void *ptr, size_t n, bool poisoned) {
 #ifdef SEQMIX_ASAN
-    ASAN_POISON_MEMORY_REGION(ptr, n);
+    if (poisoned) {
+        ASAN_POISON_MEMORY_REGION(ptr, n);
+    } else {
+        ASAN_UNPOISON_MEMORY_REGION(ptr, n);
+    }
 #else
-    (void)ptr, (void)n;
-#endif
-}
-void unpoison(void *ptr, size_t n) {
-#ifdef SEQMIX_ASAN
-    ASAN_UNPOISON_MEMORY_REGION(ptr, n);
-#else
-    (void)ptr, (void)n;
+    (void)ptr, (void)n, (void)poisoned;
 #endif
 }
 
@@ -85,7 +82,7 @@ public:
                 cached_ -= it->first;
                 idle_.erase(it);
                 hits_++;
-                unpoison(ptr, size_of(ptr));
+                set_poisoned(ptr, size_of(ptr), false);
                 return ptr;
             }
             misses_++;
@@ -104,7 +101,7 @@ public:
             std::unique_lock<std::mutex> lock(mu_);
             if (n <= limit_) {
                 evict_to(limit_ - n, lock);
-                poison(ptr, n);
+                set_poisoned(ptr, n, true);
                 idle_.emplace(n, ptr);
                 cached_ += n;
                 return;
@@ -135,7 +132,7 @@ private:
         while (cached_ > keep) {
             auto last = std::prev(idle_.end());
             cached_ -= last->first;
-            unpoison(last->second, last->first);
+            set_poisoned(last->second, last->first, false);
             std::free(raw_of(last->second));
             idle_.erase(last);
         }
