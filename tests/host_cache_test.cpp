@@ -21,7 +21,7 @@ using seqmix::Tensor;
 constexpr size_t kMiB = size_t(1) << 20;
 
 // seqmix::gla on CPU at B=1, T=4096, H=2, K=V=64: its CPU schedules keep whole-sequence stages
-// (decays, chunk states) of hundreds of KiB to MiB, above the cache's 64 KiB floor.
+// (decays, chunk states) of hundreds of KiB to MiB, above the cache's 1 MiB floor.
 class HostCache : public ::testing::Test {
 protected:
     static constexpr int64_t B = 1, T = 4096, H = 2, K = 64, V = 64;
@@ -58,7 +58,7 @@ TEST_F(HostCache, SecondCallHitsAndMatchesUncached) {
     seqmix::set_host_cache_limit(256 * kMiB);
     run();
     const seqmix::HostCacheStats first = seqmix::host_cache_stats();
-    ASSERT_GT(first.cached_blocks, 0u) << "no intermediate of 64 KiB or more: the test shape needs to grow";
+    ASSERT_GT(first.cached_blocks, 0u) << "no intermediate of 1 MiB or more: the test shape needs to grow";
     EXPECT_LE(first.cached_bytes, first.limit);
 
     const std::vector<float> cached = run();

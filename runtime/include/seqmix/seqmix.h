@@ -439,7 +439,7 @@ SEQMIX_API const char *version();
 
 // ---- host memory -----------------------------------------------------------------------------
 // CPU kernels allocate their intermediate stages (megabytes each at long T) at every call. Blocks
-// of 64 KiB or more are kept after a call for the next one with (nearly) the same sizes, instead
+// of 1 MiB or more are kept after a call for the next one with (nearly) the same sizes, instead
 // of going back to the OS and being page-faulted in again, up to a limit on the idle bytes:
 // SEQMIX_HOST_CACHE_MB in the environment when the first kernel runs, else 1 GiB; 0 disables it.
 struct HostCacheStats {
