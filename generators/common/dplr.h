@@ -75,7 +75,7 @@ public:
     Var kd{"kd"}, vd{"vd"}, kd2{"kd2"}, t{"t"}, i{"i"}, j{"j"}, c{"c"}, h{"h"}, b{"b"};
     Func q_pad{"q_pad"}, k_pad{"k_pad"}, alpha_pad{"alpha_pad"}, a_pad{"a_pad"}, vin_pad{"vin_pad"}, g_pad{"g_pad"};
     Func init{"init"}, gcum{"gcum"}, glast{"glast"}, bg{"bg"}, l_aa{"l_aa"}, l_ak{"l_ak"};
-    Func l_aa_m{"l_aa_m"}, l_ak_m{"l_ak_m"}, l_qa_m{"l_qa_m"}, l_qk_m{"l_qk_m"};
+    Func l_aa_m{"l_aa_m"}, l_ak_m{"l_ak_m"}, l_qa_m{"l_qa_m"}, l_qk_m{"l_qk_m"}, alpha_sub{"alpha_sub"}, k_sub{"k_sub"};
     Func alpha_col{"alpha_col"}, k_col{"k_col"}, g_col{"g_col"};
     Func wy_w{"wy_w"}, wy_u0{"wy_u0"}, alpha_state{"alpha_state"}, k_state{"k_state"}, mmat{"mmat"}, kv{"kv"};
     Func state{"state"}, u{"u"}, uv{"uv"}, q_inter{"q_inter"}, l_qa{"l_qa"}, l_qk{"l_qk"}, o_inter{"o_inter"};
@@ -142,18 +142,21 @@ public:
         }
         const int Cs = split ? sub_chunk : 1;
         Var s{"s"}, jj{"jj"};
+        // Names are fixed strings, never built from a Func's name(): a multitarget build makes
+        // the generator once per target in one process, and Halide's "$N" suffixes on the later
+        // ones would end up inside the name (the schedules name the base).
         auto col_sub = [&](const Func &col) {
-            const std::string name = col.name() == alpha_col.name() ? "alpha_sub" : "k_sub";
-            for (const Func &f : split_) {
-                if (f.name() == name) return f;
+            const bool alpha = col.name() == alpha_col.name();
+            Func &f = alpha ? alpha_sub : k_sub;
+            if (!f.defined()) {
+                f(kd, j, c, h, b) = col(kd, j, c, h, b) * Halide::exp(Gcol(kd, (j / Cs) * Cs + Cs - 1) - Gcol(kd, j));
+                split_.push_back(f);
             }
-            Func f(name);
-            f(kd, j, c, h, b) = col(kd, j, c, h, b) * Halide::exp(Gcol(kd, (j / Cs) * Cs + Cs - 1) - Gcol(kd, j));
-            split_.push_back(f);
             return f;
         };
         // grow(x, pos): the row's cumulative gate (Gp for a, G for q).
-        auto product = [&](Func &f, const Func &row, const Func &col, const std::function<Expr(Expr, Expr)> &grow) {
+        auto product = [&](Func &f, const std::string &base, const Func &row, const Func &col,
+                           const std::function<Expr(Expr, Expr)> &grow) {
             if (!split) {
                 Expr x = row(rk, tc, h, b) * col(rk, j, c, h, b);
                 Expr d = Halide::exp(Halide::min(grow(rk, i) - Gcol(rk, j), 0.0f));
@@ -161,7 +164,7 @@ public:
                 f(j, i, c, h, b) += r.scalar_decay ? x : x * d;
                 return;
             }
-            Func rsub(f.name() + "_rsub"), off(f.name() + "_off"), diag(f.name() + "_diag");
+            Func rsub(base + "_rsub"), off(base + "_off"), diag(base + "_diag");
             Func cs = col_sub(col);
             rsub(kd, i, s, c, h, b) =
                 row(kd, tc, h, b) * Halide::exp(Halide::min(grow(kd, i) - G(kd, s * Cs + Cs - 1), 0.0f));
@@ -182,13 +185,13 @@ public:
             Expr x = r.scalar_decay ? f(j, i, c, h, b) * e : f(j, i, c, h, b);
             m(j, i, c, h, b) = Halide::select(inclusive ? j <= i : j < i, x, 0.0f);
         };
-        product(l_aa, a_pad, alpha_col, Gp);
+        product(l_aa, "l_aa", a_pad, alpha_col, Gp);
         masked(l_aa_m, l_aa, false);
         if (r.alpha_is_k) {
             l_ak(j, i, c, h, b) = l_aa(j, i, c, h, b);
             l_ak_m(j, i, c, h, b) = l_aa_m(j, i, c, h, b);
         } else {
-            product(l_ak, a_pad, k_col, Gp);
+            product(l_ak, "l_ak", a_pad, k_col, Gp);
             masked(l_ak_m, l_ak, false);
         }
 
@@ -246,13 +249,13 @@ public:
         q_inter(kd, i, c, h, b) = q_pad(kd, tc, h, b) * Halide::exp(G(kd, i));
         o_inter(vd, i, c, h, b) = 0.0f;
         o_inter(vd, i, c, h, b) += q_inter(rk, i, c, h, b) * state(vd, rk, c, h, b);
-        product(l_qa, q_pad, alpha_col, G);
+        product(l_qa, "l_qa", q_pad, alpha_col, G);
         masked(l_qa_m, l_qa, true);
         if (r.alpha_is_k) {
             l_qk(j, i, c, h, b) = l_qa(j, i, c, h, b);
             l_qk_m(j, i, c, h, b) = l_qa_m(j, i, c, h, b);
         } else {
-            product(l_qk, q_pad, k_col, G);
+            product(l_qk, "l_qk", q_pad, k_col, G);
             masked(l_qk_m, l_qk, true);
         }
         Expr uj = u(vd, rj, c, h, b);
