@@ -145,17 +145,10 @@ public:
         // Names are fixed strings, never built from a Func's name(): a multitarget build makes
         // the generator once per target in one process, and Halide's "$N" suffixes on the later
         // ones would end up inside the name (the schedules name the base).
-        auto col_sub = [&](const Func &col) {
-            const bool alpha = col.name() == alpha_col.name();
-            Func &f = alpha ? alpha_sub : k_sub;
-            if (!f.defined()) {
-                f(kd, j, c, h, b) = col(kd, j, c, h, b) * Halide::exp(Gcol(kd, (j / Cs) * Cs + Cs - 1) - Gcol(kd, j));
-                split_.push_back(f);
-            }
-            return f;
-        };
         // grow(x, pos): the row's cumulative gate (Gp for a, G for q).
-        auto product = [&](Func &f, const std::string &base, const Func &row, const Func &col,
+        // cs: the column operand decayed from its block's end (alpha_sub or k_sub), defined by the
+        // first product that reads it.
+        auto product = [&](Func &f, const std::string &base, const Func &row, const Func &col, Func &cs,
                            const std::function<Expr(Expr, Expr)> &grow) {
             if (!split) {
                 Expr x = row(rk, tc, h, b) * col(rk, j, c, h, b);
@@ -165,7 +158,10 @@ public:
                 return;
             }
             Func rsub(base + "_rsub"), off(base + "_off"), diag(base + "_diag");
-            Func cs = col_sub(col);
+            if (!cs.defined()) {
+                cs(kd, j, c, h, b) = col(kd, j, c, h, b) * Halide::exp(Gcol(kd, (j / Cs) * Cs + Cs - 1) - Gcol(kd, j));
+                split_.push_back(cs);
+            }
             rsub(kd, i, s, c, h, b) =
                 row(kd, tc, h, b) * Halide::exp(Halide::min(grow(kd, i) - G(kd, s * Cs + Cs - 1), 0.0f));
             off(j, i, c, h, b) = 0.0f;
@@ -185,13 +181,13 @@ public:
             Expr x = r.scalar_decay ? f(j, i, c, h, b) * e : f(j, i, c, h, b);
             m(j, i, c, h, b) = Halide::select(inclusive ? j <= i : j < i, x, 0.0f);
         };
-        product(l_aa, "l_aa", a_pad, alpha_col, Gp);
+        product(l_aa, "l_aa", a_pad, alpha_col, alpha_sub, Gp);
         masked(l_aa_m, l_aa, false);
         if (r.alpha_is_k) {
             l_ak(j, i, c, h, b) = l_aa(j, i, c, h, b);
             l_ak_m(j, i, c, h, b) = l_aa_m(j, i, c, h, b);
         } else {
-            product(l_ak, "l_ak", a_pad, k_col, Gp);
+            product(l_ak, "l_ak", a_pad, k_col, k_sub, Gp);
             masked(l_ak_m, l_ak, false);
         }
 
@@ -249,13 +245,13 @@ public:
         q_inter(kd, i, c, h, b) = q_pad(kd, tc, h, b) * Halide::exp(G(kd, i));
         o_inter(vd, i, c, h, b) = 0.0f;
         o_inter(vd, i, c, h, b) += q_inter(rk, i, c, h, b) * state(vd, rk, c, h, b);
-        product(l_qa, "l_qa", q_pad, alpha_col, G);
+        product(l_qa, "l_qa", q_pad, alpha_col, alpha_sub, G);
         masked(l_qa_m, l_qa, true);
         if (r.alpha_is_k) {
             l_qk(j, i, c, h, b) = l_qa(j, i, c, h, b);
             l_qk_m(j, i, c, h, b) = l_qa_m(j, i, c, h, b);
         } else {
-            product(l_qk, "l_qk", q_pad, k_col, G);
+            product(l_qk, "l_qk", q_pad, k_col, k_sub, G);
             masked(l_qk_m, l_qk, true);
         }
         Expr uj = u(vd, rj, c, h, b);
