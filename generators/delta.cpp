@@ -163,7 +163,13 @@ public:
     }
 
     void generate() {
-        this->load_schedule(name_of(kind), "dplr");
+        // The per-channel-decay members split their C x C products into sub-chunks (stages the
+        // scalar-decay members lack), so their CPU schedules are a family of their own.
+        if (g_per_channel) {
+            this->load_schedule(name_of(kind), {"dplr_channel", "dplr"});
+        } else {
+            this->load_schedule(name_of(kind), {"dplr"});
+        }
         auto &q = *this->q, &k = *this->k, &v = *this->v, &initial_state = *this->initial_state;
         Expr scale = *this->scale, qk_l2norm = *this->qk_l2norm;
         const int C = this->param("chunk");
@@ -180,7 +186,8 @@ public:
         }
         dplr::Recurrence r = delta_recurrence(kind, qn, kn, seq(v, "v_in"), gf, betaf, ef, wf,
                                               {Var("kd"), t, h, bb});
-        blk.define(r, initial_state, scale, T, K, C, this->param_or("column_updates", 0) != 0,
+        const int columns = this->param_or("column_updates", 0);
+        blk.define(r, initial_state, scale, T, K, C, columns != 0, this->param_or("state_column_updates", columns) != 0,
                    this->param_or("sub_chunk", 0));
         Var vd("vd"), kd("kd");
         o(vd, h, t, bb) = blk.o_at(vd, h, t, bb);
@@ -263,7 +270,7 @@ public:
     }
 
     void generate() {
-        this->load_schedule(std::string(name_of(kind)) + "_step", "dplr_step");
+        this->load_schedule(std::string(name_of(kind)) + "_step", {"dplr_step"});
         auto &q = *this->q, &k = *this->k, &v = *this->v;
         auto &state = *this->state;
         Expr scale = *this->scale, qk_l2norm = *this->qk_l2norm;
@@ -349,7 +356,9 @@ public:
         rec.a = seq(a, "a_in");
         rec.vin = seq(v, "v_in");
         rec.g = seq(w, "w_in");
-        blk.define(rec, initial_state, scale, T, K, C, param_or("column_updates", 0) != 0, param_or("sub_chunk", 0));
+        const int columns = param_or("column_updates", 0);
+        blk.define(rec, initial_state, scale, T, K, C, columns != 0, param_or("state_column_updates", columns) != 0,
+                   param_or("sub_chunk", 0));
         o(vd, h, t, bb) = blk.o_at(vd, h, t, bb);
         final_state(vd, kd, h, bb) = blk.final_state_at(vd, kd, h, bb);
 

@@ -30,7 +30,7 @@ public:
     GeneratorOutput<Buffer<float, 4>> final_state{"final_state"};  // (vd, kd, h, b)
 
     void generate() {
-        this->load_schedule(Mixer::kMixer, "scalar_decay");
+        this->load_schedule(Mixer::kMixer, {"scalar_decay"});
         Var t("t"), h("h"), b("b");
         Func log_gate("log_gate");
         log_gate(t, h, b) = Mixer::log_gate(h);
@@ -62,7 +62,7 @@ public:
     GeneratorOutput<Buffer<float, 4>> new_state{"new_state"};  // (vd, kd, h, b)
 
     void generate() {
-        this->load_schedule(Mixer::kMixer, "scalar_decay_step");
+        this->load_schedule(Mixer::kMixer, {"scalar_decay_step"});
         Var h("h"), b("b");
         Func log_gate("log_gate");
         log_gate(h, b) = Mixer::log_gate(h);
@@ -119,7 +119,7 @@ public:
     Output<Buffer<float, 4>> final_state{"final_state"};  // (vd, kd, h, b)
 
     void generate() {
-        load_schedule("simple_gla", "scalar_decay");
+        load_schedule("simple_gla", {"scalar_decay"});
         Var t("t"), h("h"), b("b");
         Func log_gate("log_gate");
         log_gate(t, h, b) = g(h, t, b);
@@ -152,7 +152,7 @@ public:
     Output<Buffer<float, 4>> new_state{"new_state"};  // (vd, kd, h, b)
 
     void generate() {
-        load_schedule("simple_gla_step", "scalar_decay_step");
+        load_schedule("simple_gla_step", {"scalar_decay_step"});
         Var h("h"), b("b");
         Func log_gate("log_gate");
         log_gate(h, b) = g(h, b);

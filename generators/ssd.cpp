@@ -52,7 +52,7 @@ public:
     Output<Buffer<float, 4>> final_state{"final_state"};     // (kd, vd, h, b)
 
     void generate() {
-        load_schedule("ssd", "ssd");
+        load_schedule("ssd", {"ssd"});
         Var kd("kd"), vd("vd"), t("t"), h("h"), b("b");
         Expr H = x.dim(1).extent(), T = x.dim(2).extent(), G = Bm.dim(1).extent(), N = Bm.dim(0).extent();
         Expr grp = ssd::group_of(h, H, G);
@@ -105,7 +105,7 @@ public:
     Output<Buffer<float, 4>> new_state{"new_state"};  // (kd, vd, h, b)
 
     void generate() {
-        load_schedule("ssd_step", "ssd_step");
+        load_schedule("ssd_step", {"ssd_step"});
         Var kd("kd"), vd("vd"), h("h"), b("b");
         Expr H = x.dim(1).extent(), G = Bm.dim(1).extent(), N = Bm.dim(0).extent();
         Expr grp = ssd::group_of(h, H, G);

@@ -676,7 +676,9 @@ TEST_P(GpuScheduleDplr, GatedDeltaRule2Step) { check_dplr("gated_delta_rule2", G
 TEST_P(GpuScheduleDplr, Rwkv7Step) { check_dplr("rwkv7", GetParam(), true); }
 
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuScheduleDplr,
-                         ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@v32", "cuda-sm90@k64"), VariantName());
+                         ::testing::Values("cuda-sm90", "cuda-sm80", "cuda-sm90@v32", "cuda-sm90@k64",
+                                           "cuda-sm90@k64bh16"),
+                         VariantName());
 
 // The steps' fused buckets (ua, new_state and o in one block loop) round the value tails up
 // (step_v: V = 64); K = 60 for the shifted tail of their 16-row groups.

@@ -23,7 +23,12 @@ protected:
     void TearDown() override { fs::remove_all(root_); }
     void touch(const std::string &name) { std::ofstream(root_ / "x86-64" / name) << "# test\n"; }
     std::string path(const std::string &mixer, const std::string &bucket, const std::string &family) {
-        return fs::path(seqmix::schedule_path(root_.string(), "x86-64", mixer, bucket, family)).filename().string();
+        std::vector<std::string> families;
+        if (!family.empty()) families.push_back(family);
+        return chain(mixer, bucket, families);
+    }
+    std::string chain(const std::string &mixer, const std::string &bucket, const std::vector<std::string> &families) {
+        return fs::path(seqmix::schedule_path(root_.string(), "x86-64", mixer, bucket, families)).filename().string();
     }
     fs::path root_;
 };
@@ -45,6 +50,24 @@ TEST_F(SchedulePath, BucketBeforeDefaultMixerBeforeFamily) {
     EXPECT_EQ(path("retention", "long", "scalar_decay"), "retention@long.sched");
     // A bucket this target has no file for falls back to the default.
     EXPECT_EQ(path("retention", "short", "scalar_decay"), "retention.sched");
+}
+
+// Nested families, most specific first: kda reads dplr_channel's file before dplr's, and a bucket
+// of either before any default.
+TEST_F(SchedulePath, NestedFamiliesMostSpecificFirst) {
+    const std::vector<std::string> fams{"dplr_channel", "dplr"};
+    touch("dplr.sched");
+    EXPECT_EQ(chain("kda", "default", fams), "dplr.sched");
+    touch("dplr_channel.sched");
+    EXPECT_EQ(chain("kda", "default", fams), "dplr_channel.sched");
+    EXPECT_EQ(path("delta_rule", "default", "dplr"), "dplr.sched");
+    touch("dplr@k64.sched");
+    EXPECT_EQ(chain("kda", "k64", fams), "dplr@k64.sched");
+    touch("dplr_channel@k64.sched");
+    EXPECT_EQ(chain("kda", "k64", fams), "dplr_channel@k64.sched");
+    touch("kda.sched");
+    EXPECT_EQ(chain("kda", "k64", fams), "dplr_channel@k64.sched");
+    EXPECT_EQ(chain("kda", "default", fams), "kda.sched");
 }
 
 TEST_F(SchedulePath, NoFamilyAndNothingThereNamesTheMixersFile) {

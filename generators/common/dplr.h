@@ -83,11 +83,12 @@ public:
 
     // Defines every stage; the generator then sets o(vd, h, t, b) = o_at(...) and
     // final_state(vd, kd, h, b) = final_state_at(...). T, K: the sequence length and key dim;
-    // initial(vd, kd, h, b) the entering state; C the chunk length, column_updates the loop order
-    // of the forward substitutions and the state pass, sub_chunk the split of the per-channel
-    // decay products (0: none) (the schedule's params `chunk`, `column_updates`, `sub_chunk`).
+    // initial(vd, kd, h, b) the entering state; C the chunk length, column_updates and
+    // state_column_updates the loop orders of the forward substitutions and of the state pass,
+    // sub_chunk the split of the per-channel decay products (0: none) (the schedule's params
+    // `chunk`, `column_updates`, `state_column_updates` (default: column_updates), `sub_chunk`).
     void define(const Recurrence &r, Func initial, Expr scale, Expr T, Expr K, int C, bool column_updates,
-                int sub_chunk) {
+                bool state_column_updates, int sub_chunk) {
         auto pad = [&](Func &dst, const Func &src, Var x) {
             dst(x, t, h, b) = Halide::select(t < T, src(x, Halide::clamp(t, 0, T - 1), h, b), 0.0f);
         };
@@ -230,11 +231,12 @@ public:
 
         // state(c) enters chunk c, c in [0, nc]: state(c + 1) = M_c state(c) + kv_c. The K x K
         // product is one RDom (rm.x, rm.y = source row kd2 and output row kd, or output and source
-        // with column_updates, as the substitutions; then the chunk), since the rows of state(c)
-        // must all be final before chunk c + 1 reads them.
+        // with state_column_updates; then the chunk), since the rows of state(c) must all be final
+        // before chunk c + 1 reads them. Its own param: a GPU runs the output rows on threads,
+        // which Halide allows only outside the source-row loop, whatever order the substitutions take.
         state(vd, kd, c, h, b) = Halide::select(c == 0, init(vd, kd, h, b), kv(vd, kd, Halide::max(c - 1, 0), h, b));
         RDom rm(0, K, 0, K, 1, nc, "rm");
-        Expr msrc = column_updates ? rm.y : rm.x, mdst = column_updates ? rm.x : rm.y;
+        Expr msrc = state_column_updates ? rm.y : rm.x, mdst = state_column_updates ? rm.x : rm.y;
         state(vd, mdst, rm.z, h, b) += mmat(msrc, mdst, rm.z - 1, h, b) * state(vd, msrc, rm.z - 1, h, b);
 
         // u = W S_c + U0.
@@ -254,7 +256,6 @@ public:
             product(l_qk, "l_qk", q_pad, k_col, k_sub, G);
             masked(l_qk_m, l_qk, true);
         }
-        Expr uj = u(vd, rj, c, h, b);
         o_intra(vd, i, c, h, b) = 0.0f;
         if (r.alpha_is_k) {
             // The rows o_intra mixes, u + vin, a stage of their own (else each output row block
@@ -262,7 +263,7 @@ public:
             uv(vd, i, c, h, b) = u(vd, i, c, h, b) + vin_pad(vd, tc, h, b);
             o_intra(vd, i, c, h, b) += l_qa_m(rj, i, c, h, b) * uv(vd, rj, c, h, b);
         } else {
-            o_intra(vd, i, c, h, b) += l_qa_m(rj, i, c, h, b) * uj + l_qk_m(rj, i, c, h, b) * vin_j;
+            o_intra(vd, i, c, h, b) += l_qa_m(rj, i, c, h, b) * u(vd, rj, c, h, b) + l_qk_m(rj, i, c, h, b) * vin_j;
         }
 
         C_ = C;

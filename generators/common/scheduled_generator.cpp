@@ -20,10 +20,10 @@ std::string target_dir(const Halide::Target &t) {
 }
 
 std::string schedule_path(const std::string &root, const std::string &target_dir, const std::string &mixer,
-                          const std::string &bucket, const std::string &family) {
+                          const std::string &bucket, const std::vector<std::string> &families) {
     const std::filesystem::path dir = std::filesystem::path(root) / target_dir;
     std::vector<std::string> names{mixer};
-    if (!family.empty()) names.push_back(family);
+    names.insert(names.end(), families.begin(), families.end());
     if (bucket != "default") {
         for (const auto &n : names) {
             auto p = dir / (n + "@" + bucket + ".sched");

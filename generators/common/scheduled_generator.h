@@ -22,12 +22,14 @@ std::string target_dir(const Halide::Target &t);
 
 // The .sched file of (mixer, target, bucket). A mixer of a schedule family (mixers whose
 // generators share one building block and so one set of stage names, e.g. `scalar_decay` for
-// linear_attn, retention and simple_gla) reads the family's file where it has none of its own:
-//   <mixer>@<bucket>, <family>@<bucket>, <mixer>, <family>   (the first that exists).
+// linear_attn, retention and simple_gla) reads the family's file where it has none of its own.
+// Families nest, most specific first (kda: `dplr_channel`, the per-channel-decay members, then
+// `dplr`), and the first file that exists wins:
+//   <mixer>@<bucket>, <family>@<bucket>..., <mixer>, <family>...
 // A bucket missing for one sub-target of a CPU multitarget falls back to that target's default
 // file, which is correct for every shape.
 std::string schedule_path(const std::string &root, const std::string &target_dir, const std::string &mixer,
-                          const std::string &bucket, const std::string &family = "");
+                          const std::string &bucket, const std::vector<std::string> &families = {});
 
 template<typename T>
 class ScheduledGenerator : public Halide::Generator<T> {
@@ -44,12 +46,12 @@ public:
     Halide::GeneratorParam<std::string> schedule_file{"schedule_file", ""};
 
 protected:
-    // Loads the schedule of `mixer` (of schedule family `family`, if any) and resolves its
-    // params; call first in generate().
-    void load_schedule(const std::string &mixer, const std::string &family = "") {
+    // Loads the schedule of `mixer` (of the schedule families `families`, most specific first) and
+    // resolves its params; call first in generate().
+    void load_schedule(const std::string &mixer, const std::vector<std::string> &families = {}) {
         const std::string dir = schedule_target.value().empty() ? target_dir(this->get_target()) : schedule_target.value();
         std::string path =
-            schedule_file.value().empty() ? schedule_path(schedules, dir, mixer, bucket, family) : schedule_file.value();
+            schedule_file.value().empty() ? schedule_path(schedules, dir, mixer, bucket, families) : schedule_file.value();
         try {
             schedule_ = sched::parse_file(path);
             values_ = sched::resolve_params(schedule_, params);

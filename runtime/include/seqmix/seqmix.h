@@ -441,7 +441,8 @@ SEQMIX_API const char *version();
 // CPU kernels allocate their intermediate stages (megabytes each at long T) at every call. Blocks
 // of 1 MiB or more are kept after a call for the next one with (nearly) the same sizes, instead
 // of going back to the OS and being page-faulted in again, up to a limit on the idle bytes:
-// SEQMIX_HOST_CACHE_MB in the environment when the first kernel runs, else 1 GiB; 0 disables it.
+// SEQMIX_HOST_CACHE_MB in the environment (read once, at the first CPU kernel's allocation or the
+// first call of the functions below, whichever comes first), else 1 GiB; 0 disables it.
 struct HostCacheStats {
     size_t limit = 0;          // bytes the cache may hold idle
     size_t cached_bytes = 0;   // idle bytes held now
