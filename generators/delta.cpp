@@ -186,9 +186,8 @@ public:
         }
         dplr::Recurrence r = delta_recurrence(kind, qn, kn, seq(v, "v_in"), gf, betaf, ef, wf,
                                               {Var("kd"), t, h, bb});
-        const int columns = this->param_or("column_updates", 0);
-        blk.define(r, initial_state, scale, T, K, C, columns != 0, this->param_or("state_column_updates", columns) != 0,
-                   this->param_or("sub_chunk", 0));
+        blk.define(r, initial_state, scale, T, K, C,
+                   dplr::options([&](const char *n, int d) { return this->param_or(n, d); }));
         Var vd("vd"), kd("kd");
         o(vd, h, t, bb) = blk.o_at(vd, h, t, bb);
         final_state(vd, kd, h, bb) = blk.final_state_at(vd, kd, h, bb);
@@ -356,9 +355,8 @@ public:
         rec.a = seq(a, "a_in");
         rec.vin = seq(v, "v_in");
         rec.g = seq(w, "w_in");
-        const int columns = param_or("column_updates", 0);
-        blk.define(rec, initial_state, scale, T, K, C, columns != 0, param_or("state_column_updates", columns) != 0,
-                   param_or("sub_chunk", 0));
+        blk.define(rec, initial_state, scale, T, K, C,
+                   dplr::options([&](const char *n, int d) { return param_or(n, d); }));
         o(vd, h, t, bb) = blk.o_at(vd, h, t, bb);
         final_state(vd, kd, h, bb) = blk.final_state_at(vd, kd, h, bb);
 

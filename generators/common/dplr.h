@@ -70,6 +70,31 @@ struct Recurrence {
     bool scalar_decay = false;
 };
 
+// The algorithm's loop-order and splitting choices, each a schedule param (the file's `param
+// NAME = ...`, read by the generator through options()): Halide refuses to reorder the RVars of
+// the forward substitutions and the state pass, so their loop orders belong to the algorithm.
+//   column_updates: the substitutions destination-row innermost (each finished row updates the
+//     rows after it) instead of source-row innermost (each row gathers the rows before it).
+//   state_column_updates: the same for the state pass S_(c+1) = M_c S_c + kv_c (default:
+//     column_updates). A GPU runs the pass's output rows on threads, which Halide allows only
+//     outside the source-row loop.
+//   sub_chunk: the split of the per-channel decay products into sub-chunks (0: none).
+struct Options {
+    bool column_updates = false;
+    bool state_column_updates = false;
+    int sub_chunk = 0;
+};
+
+// Options from a generator's params: param_or(name, fallback) as ScheduledGenerator's.
+template<typename ParamOr>
+Options options(ParamOr param_or) {
+    Options o;
+    o.column_updates = param_or("column_updates", 0) != 0;
+    o.state_column_updates = param_or("state_column_updates", o.column_updates ? 1 : 0) != 0;
+    o.sub_chunk = param_or("sub_chunk", 0);
+    return o;
+}
+
 class Chunked {
 public:
     Var kd{"kd"}, vd{"vd"}, kd2{"kd2"}, t{"t"}, i{"i"}, j{"j"}, c{"c"}, h{"h"}, b{"b"};
@@ -83,12 +108,11 @@ public:
 
     // Defines every stage; the generator then sets o(vd, h, t, b) = o_at(...) and
     // final_state(vd, kd, h, b) = final_state_at(...). T, K: the sequence length and key dim;
-    // initial(vd, kd, h, b) the entering state; C the chunk length, column_updates and
-    // state_column_updates the loop orders of the forward substitutions and of the state pass,
-    // sub_chunk the split of the per-channel decay products (0: none) (the schedule's params
-    // `chunk`, `column_updates`, `state_column_updates` (default: column_updates), `sub_chunk`).
-    void define(const Recurrence &r, Func initial, Expr scale, Expr T, Expr K, int C, bool column_updates,
-                bool state_column_updates, int sub_chunk) {
+    // initial(vd, kd, h, b) the entering state; C the chunk length (the schedule's `chunk`), opt
+    // the loop orders and splits (Options).
+    void define(const Recurrence &r, Func initial, Expr scale, Expr T, Expr K, int C, const Options &opt) {
+        const bool column_updates = opt.column_updates;
+        const int sub_chunk = opt.sub_chunk;
         auto pad = [&](Func &dst, const Func &src, Var x) {
             dst(x, t, h, b) = Halide::select(t < T, src(x, Halide::clamp(t, 0, T - 1), h, b), 0.0f);
         };
@@ -232,11 +256,10 @@ public:
         // state(c) enters chunk c, c in [0, nc]: state(c + 1) = M_c state(c) + kv_c. The K x K
         // product is one RDom (rm.x, rm.y = source row kd2 and output row kd, or output and source
         // with state_column_updates; then the chunk), since the rows of state(c) must all be final
-        // before chunk c + 1 reads them. Its own param: a GPU runs the output rows on threads,
-        // which Halide allows only outside the source-row loop, whatever order the substitutions take.
+        // before chunk c + 1 reads them.
         state(vd, kd, c, h, b) = Halide::select(c == 0, init(vd, kd, h, b), kv(vd, kd, Halide::max(c - 1, 0), h, b));
         RDom rm(0, K, 0, K, 1, nc, "rm");
-        Expr msrc = state_column_updates ? rm.y : rm.x, mdst = state_column_updates ? rm.x : rm.y;
+        Expr msrc = opt.state_column_updates ? rm.y : rm.x, mdst = opt.state_column_updates ? rm.x : rm.y;
         state(vd, mdst, rm.z, h, b) += mmat(msrc, mdst, rm.z - 1, h, b) * state(vd, msrc, rm.z - 1, h, b);
 
         // u = W S_c + U0.
