@@ -16,6 +16,7 @@
 #include "support/device.h"
 #include "support/metrics.h"
 #include "support/random.h"
+#include "support/recurrence_checks.h"
 #include "support/variants.h"
 
 #include <seqmix/seqmix.h>
@@ -195,22 +196,7 @@ void check_chunked(const Case &c, const Variant &variant) {
     }
     EXPECT_EQ(seqmix::last_variant(), variant.forced());
     const ref::RecurrenceResult r = reference(c, in);
-    const std::vector<float> o = buf.o.download();
-    EXPECT_TRUE(all_finite("o", o));
-    EXPECT_TRUE(close("o", o, r.o, buf.o.shape(), fp32_tolerance(kChunkedBase, c.T, r.o)));
-    if (c.final_state) {
-        const std::vector<float> ht_values = buf.ht.download();
-        EXPECT_TRUE(all_finite("final_state", ht_values));
-        EXPECT_TRUE(close("final_state", ht_values, r.final_state, buf.ht.shape(),
-                          fp32_tolerance(kChunkedBase, c.T, r.final_state)));
-    }
-    if (c.initial_state) {
-        EXPECT_EQ(buf.h0.download(), in.h0) << "modified initial_state";
-    }
-    if (c.strided) {
-        EXPECT_TRUE(buf.o.padding_untouched()) << "wrote into o's padding (outside the view)";
-        EXPECT_TRUE(buf.ht.padding_untouched()) << "wrote into final_state's padding (outside the view)";
-    }
+    expect_recurrence_outputs(c, buf, in, r, kChunkedBase);
 }
 
 class ScalarDecay : public ::testing::TestWithParam<Param> {};
