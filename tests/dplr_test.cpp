@@ -456,13 +456,7 @@ TEST_P(DplrStep, MatchesReference) {
     DplrCase with_h0 = c;
     with_h0.initial_state = true;
     const ref::DeltaResult r = reference(with_h0, in);
-    EXPECT_TRUE(close("o", ob.download(), r.o, vs, fp32_tolerance(kStepBase, 1, r.o)));
-    EXPECT_TRUE(close("new_state", nb.download(), r.final_state, ss, fp32_tolerance(kStepBase, 1, r.final_state)));
-    EXPECT_EQ(sb.download(), in.h0) << "modified state";
-    if (c.strided) {
-        EXPECT_TRUE(ob.padding_untouched()) << "wrote into o's padding";
-        EXPECT_TRUE(nb.padding_untouched()) << "wrote into new_state's padding";
-    }
+    expect_step_outputs(c, ob, nb, sb, in.h0, r, kStepBase);
 }
 
 std::vector<DplrCase> step_cases(Mixer m) {
