@@ -35,11 +35,11 @@ void expect_recurrence_outputs(const Case &c, Buffers &buf, const Inputs &in, co
 // The step forms' checks: o and new_state (ob, nb) within the fp32 tolerance of one token's
 // reference r (o, final_state), the input state sb still s0, nothing written outside a strided view.
 template<typename Case, typename Buffer, typename Result>
-void expect_step_outputs(const Case &c, Buffer &ob, Buffer &nb, Buffer &sb, const std::vector<float> &s0, const Result &r,
-                         double base_rel_rms) {
+void expect_step_outputs(const Case &c, Buffer &ob, Buffer &nb, Buffer &sb, const std::vector<float> &s0,
+                         const Result &r, double base_rel_rms) {
     EXPECT_TRUE(close("o", ob.download(), r.o, ob.shape(), fp32_tolerance(base_rel_rms, 1, r.o)));
-    EXPECT_TRUE(close("new_state", nb.download(), r.final_state, nb.shape(),
-                      fp32_tolerance(base_rel_rms, 1, r.final_state)));
+    EXPECT_TRUE(
+        close("new_state", nb.download(), r.final_state, nb.shape(), fp32_tolerance(base_rel_rms, 1, r.final_state)));
     EXPECT_EQ(sb.download(), s0) << "modified state";
     if (c.strided) {
         EXPECT_TRUE(ob.padding_untouched()) << "wrote into o's padding";
