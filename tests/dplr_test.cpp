@@ -264,7 +264,7 @@ void check_chunked(const DplrCase &c, const Variant &variant) {
     if (!run_forced([&] { call_chunked(c, whole(buf.in), buf.o.tensor(), h0, ht, variant.forced()); })) return;
     EXPECT_EQ(seqmix::last_variant(), variant.forced());
     const ref::DeltaResult r = reference(c, in);
-    expect_recurrence_outputs(c, buf, in, r, kChunkedBase);
+    expect_recurrence_outputs(c, "o", buf.o, r.o, buf, in, r, kChunkedBase);
 }
 
 class Dplr : public ::testing::TestWithParam<DplrParam> {};

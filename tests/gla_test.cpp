@@ -135,7 +135,7 @@ void check_gla(const GlaCase &c, const Variant &variant) {
     }
     EXPECT_EQ(seqmix::last_variant(), variant.forced());
     const ref::GlaResult r = reference(c, in);
-    expect_recurrence_outputs(c, buf, in, r, kChunkedBase);
+    expect_recurrence_outputs(c, "o", buf.o, r.o, buf, in, r, kChunkedBase);
 }
 
 class Gla : public ::testing::TestWithParam<GlaParam> {};

@@ -196,7 +196,7 @@ void check_chunked(const Case &c, const Variant &variant) {
     }
     EXPECT_EQ(seqmix::last_variant(), variant.forced());
     const ref::RecurrenceResult r = reference(c, in);
-    expect_recurrence_outputs(c, buf, in, r, kChunkedBase);
+    expect_recurrence_outputs(c, "o", buf.o, r.o, buf, in, r, kChunkedBase);
 }
 
 class ScalarDecay : public ::testing::TestWithParam<Param> {};

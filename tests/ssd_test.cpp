@@ -13,6 +13,7 @@
 #include "support/device.h"
 #include "support/metrics.h"
 #include "support/random.h"
+#include "support/recurrence_checks.h"
 #include "support/variants.h"
 
 #include <seqmix/seqmix.h>
@@ -169,20 +170,7 @@ void check_chunked(const Case &c, const Variant &variant) {
     if (!run_forced([&] { call_ssd(c, buf, 0, c.T, h0, ht, variant.forced()); })) return;
     EXPECT_EQ(seqmix::last_variant(), variant.forced());
     const ref::SsdResult r = reference(c, in);
-    const std::vector<float> y = buf.y.download();
-    EXPECT_TRUE(all_finite("y", y));
-    EXPECT_TRUE(close("y", y, r.y, buf.y.shape(), fp32_tolerance(kChunkedBase, c.T, r.y)));
-    if (c.final_state) {
-        const std::vector<float> s = buf.ht.download();
-        EXPECT_TRUE(all_finite("final_state", s));
-        EXPECT_TRUE(close("final_state", s, r.final_state, buf.ht.shape(),
-                          fp32_tolerance(kChunkedBase, c.T, r.final_state)));
-    }
-    if (c.initial_state) EXPECT_EQ(buf.h0.download(), in.h0) << "modified initial_state";
-    if (c.strided) {
-        EXPECT_TRUE(buf.y.padding_untouched()) << "wrote into y's padding";
-        EXPECT_TRUE(buf.ht.padding_untouched()) << "wrote into final_state's padding";
-    }
+    expect_recurrence_outputs(c, "y", buf.y, r.y, buf, in, r, kChunkedBase);
 }
 
 class Ssd : public ::testing::TestWithParam<Param> {};
