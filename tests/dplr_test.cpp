@@ -283,6 +283,9 @@ std::vector<DplrCase> chunked_cases(Mixer m) {
     cs.push_back(shape(m, 1, 300, 2, 64, 64));   // not a multiple of the chunk
     cs.push_back(shape(m, 2, 100, 2, 64, 32));   // K != V
     cs.push_back(shape(m, 1, 77, 3, 60, 48));    // odd head dims
+    DplrCase odd = shape(m, 1, 90, 2, 33, 17);   // K, V not multiples of a vector, a group or a tile
+    odd.initial_state = true;
+    cs.push_back(odd);
     cs.push_back(shape(m, 2, 65, 1, 16, 16));    // small head dims
     cs.push_back(shape(m, 1, 300, 2, 64, 64, Gates::near1));  // barely decaying state
     cs.push_back(shape(m, 1, 300, 2, 64, 64, Gates::near0));  // G reaches -640 in a chunk: finite

@@ -41,11 +41,12 @@
 //   q_pad k_pad alpha_pad a_pad vin_pad g_pad init -> gcum -> bg, g_col, alpha_col, k_col
 //   -> l_aa, l_ak -> l_aa_m, l_ak_m -> wy_w, wy_u0
 //   -> alpha_state, k_state -> mmat, kv -> state -> u (-> uv), q_inter, l_qa, l_qk -> l_qa_m, l_qk_m
-//   -> o_inter, o_intra -> o, final_state.
+//   -> o_inter -> o_intra (o_inter plus the intra-chunk sums) -> o, final_state.
 // When alpha is k (the four delta-rule mixers), k_col is alpha_col, l_ak is l_aa, l_qk is l_qa,
 // k_state is alpha_state and the masked copies alias too (pure aliases the schedule leaves
-// inline), and the alpha and k terms of wy_u0, kv and o_intra are merged (o_intra reads
-// uv = u + vin).
+// inline), and the alpha and k terms of wy_u0, kv and o_intra are merged: wy_u0 holds
+// Z = U0 + Vin (Z_i = Vin_i + sum_{j<i} L[i,j] Z_j), kv_c = Kd^T Z, and u = W S_c + Z = U + Vin is
+// what o_intra mixes (through uv, the same rows as a stage a schedule can store).
 #pragma once
 
 #include "Halide.h"
@@ -79,10 +80,20 @@ struct Recurrence {
 //     column_updates). A GPU runs the pass's output rows on threads, which Halide allows only
 //     outside the source-row loop.
 //   sub_chunk: the split of the per-channel decay products into sub-chunks (0: none).
+//   source_group: the substitutions' source rows applied per update (G): each update adds
+//     sum_{q<G} L[dst, G g + q] row(G g + q), so that a CPU loop loads and stores the destination
+//     row once per G source rows instead of once per row (a store through a buffer that the source
+//     rows' loads may alias keeps a compiler from holding the destination in registers). The masked
+//     copies are zero for src >= dst, so a group straddling the diagonal adds zeros times rows not
+//     yet final (finite values), and the rows before dst in it are final when it runs (dst ascends).
+//   state_source_group: the same for the state pass (default: source_group); K need not be a
+//     multiple of it (the rows past K add zero).
 struct Options {
     bool column_updates = false;
     bool state_column_updates = false;
     int sub_chunk = 0;
+    int source_group = 1;
+    int state_source_group = 1;
 };
 
 // Options from a generator's params: param_or(name, fallback) as ScheduledGenerator's.
@@ -92,6 +103,8 @@ Options options(ParamOr param_or) {
     o.column_updates = param_or("column_updates", 0) != 0;
     o.state_column_updates = param_or("state_column_updates", o.column_updates ? 1 : 0) != 0;
     o.sub_chunk = param_or("sub_chunk", 0);
+    o.source_group = param_or("source_group", 1);
+    o.state_source_group = param_or("state_source_group", o.source_group);
     return o;
 }
 
@@ -222,18 +235,31 @@ public:
         // (column_updates, rs.x = dst innermost: each finished row updates the rows below it, with
         // no chain through memory from one update to the next, which a CPU loop wants). Halide
         // refuses to reorder the two RVars, so the order is the algorithm's choice.
-        RDom rs(0, C, 0, C, "rs");
-        Expr src = column_updates ? rs.y : rs.x, dst = column_updates ? rs.x : rs.y;
-        rs.where(src < dst);
-        wy_w(kd, i, c, h, b) = bg(kd, i, c, h, b);
-        wy_w(kd, dst, c, h, b) += l_aa_m(src, dst, c, h, b) * wy_w(kd, src, c, h, b);
-        wy_u0(vd, i, c, h, b) = 0.0f;
-        Expr vin_src = vin_pad(vd, c * C + src, h, b), u0_src = wy_u0(vd, src, c, h, b);
-        if (r.alpha_is_k) {
-            wy_u0(vd, dst, c, h, b) += l_aa_m(src, dst, c, h, b) * (vin_src + u0_src);
-        } else {
-            wy_u0(vd, dst, c, h, b) += l_ak_m(src, dst, c, h, b) * vin_src + l_aa_m(src, dst, c, h, b) * u0_src;
+        // With source_group, rs runs over (dst, source group) and each update adds `rows` rows.
+        const int rows = opt.source_group;
+        if (rows < 1 || C % rows != 0) {
+            throw Halide::CompileError("dplr: chunk (" + std::to_string(C) + ") must be a multiple of source_group (" +
+                                       std::to_string(rows) + ")");
         }
+        RDom rs(0, column_updates ? C : C / rows, 0, column_updates ? C / rows : C, "rs");
+        Expr group = column_updates ? rs.y : rs.x, dst = column_updates ? rs.x : rs.y;
+        rs.where(rows * group < dst);
+        wy_w(kd, i, c, h, b) = bg(kd, i, c, h, b);
+        // With alpha = k the substitution runs on Z = U0 + Vin (Z_i = Vin_i + sum_{j<i} L[i,j] Z_j),
+        // which is what kv and o_intra read: no Vin + U0 per source row and update.
+        wy_u0(vd, i, c, h, b) = r.alpha_is_k ? vin_pad(vd, tc, h, b) : Expr(0.0f);
+        Expr w_sum, u0_sum;
+        for (int q = 0; q < rows; ++q) {
+            Expr src = rows * group + q;
+            Expr w_term = l_aa_m(src, dst, c, h, b) * wy_w(kd, src, c, h, b);
+            Expr vin_src = vin_pad(vd, c * C + src, h, b), u0_src = wy_u0(vd, src, c, h, b);
+            Expr u0_term = r.alpha_is_k ? l_aa_m(src, dst, c, h, b) * u0_src
+                                        : l_ak_m(src, dst, c, h, b) * vin_src + l_aa_m(src, dst, c, h, b) * u0_src;
+            w_sum = q == 0 ? w_term : w_sum + w_term;
+            u0_sum = q == 0 ? u0_term : u0_sum + u0_term;
+        }
+        wy_w(kd, dst, c, h, b) += w_sum;
+        wy_u0(vd, dst, c, h, b) += u0_sum;
 
         // Chunk transition M_c and contribution kv_c.
         alpha_state(kd, j, c, h, b) = alpha_pad(kd, tj, h, b) * Halide::exp(glast(kd, c, h, b) - G(kd, j));
@@ -248,7 +274,7 @@ public:
         Expr vin_j = vin_pad(vd, c * C + rj, h, b);
         kv(vd, kd, c, h, b) = 0.0f;
         if (r.alpha_is_k) {
-            kv(vd, kd, c, h, b) += k_state(kd, rj, c, h, b) * (wy_u0(vd, rj, c, h, b) + vin_j);
+            kv(vd, kd, c, h, b) += k_state(kd, rj, c, h, b) * wy_u0(vd, rj, c, h, b);
         } else {
             kv(vd, kd, c, h, b) += alpha_state(kd, rj, c, h, b) * wy_u0(vd, rj, c, h, b) + k_state(kd, rj, c, h, b) * vin_j;
         }
@@ -258,11 +284,28 @@ public:
         // with state_column_updates; then the chunk), since the rows of state(c) must all be final
         // before chunk c + 1 reads them.
         state(vd, kd, c, h, b) = Halide::select(c == 0, init(vd, kd, h, b), kv(vd, kd, Halide::max(c - 1, 0), h, b));
-        RDom rm(0, K, 0, K, 1, nc, "rm");
-        Expr msrc = opt.state_column_updates ? rm.y : rm.x, mdst = opt.state_column_updates ? rm.x : rm.y;
-        state(vd, mdst, rm.z, h, b) += mmat(msrc, mdst, rm.z - 1, h, b) * state(vd, msrc, rm.z - 1, h, b);
+        // With state_source_group Gs the source rows come in groups (rm over source groups).
+        const int Gs = opt.state_source_group;
+        if (Gs < 1) throw Halide::CompileError("dplr: state_source_group must be >= 1");
+        Expr ngroups = (K + Gs - 1) / Gs;
+        RDom rm(0, opt.state_column_updates ? K : ngroups, 0, opt.state_column_updates ? ngroups : K, 1, nc, "rm");
+        Expr mgroup = opt.state_column_updates ? rm.y : rm.x, mdst = opt.state_column_updates ? rm.x : rm.y;
+        Expr m_sum;
+        for (int q = 0; q < Gs; ++q) {
+            Expr msrc = Gs * mgroup + q;
+            Expr term;
+            if (Gs == 1) {
+                term = mmat(msrc, mdst, rm.z - 1, h, b) * state(vd, msrc, rm.z - 1, h, b);
+            } else {
+                // Rows past K (K not a multiple of Gs): a zero factor times a real row.
+                Expr in = Halide::min(msrc, K - 1);
+                term = Halide::select(msrc < K, mmat(in, mdst, rm.z - 1, h, b), 0.0f) * state(vd, in, rm.z - 1, h, b);
+            }
+            m_sum = q == 0 ? term : m_sum + term;
+        }
+        state(vd, mdst, rm.z, h, b) += m_sum;
 
-        // u = W S_c + U0.
+        // u = W S_c + U0 (+ Vin with alpha = k: wy_u0 holds Z = U0 + Vin).
         u(vd, i, c, h, b) = wy_u0(vd, i, c, h, b);
         u(vd, i, c, h, b) += wy_w(rk, i, c, h, b) * state(vd, rk, c, h, b);
 
@@ -279,11 +322,12 @@ public:
             product(l_qk, "l_qk", q_pad, k_col, k_sub, G);
             masked(l_qk_m, l_qk, true);
         }
-        o_intra(vd, i, c, h, b) = 0.0f;
+        // o_intra accumulates onto o_inter: one tile holds the whole output row block.
+        o_intra(vd, i, c, h, b) = o_inter(vd, i, c, h, b);
         if (r.alpha_is_k) {
-            // The rows o_intra mixes, u + vin, a stage of their own (else each output row block
-            // recomputes them).
-            uv(vd, i, c, h, b) = u(vd, i, c, h, b) + vin_pad(vd, tc, h, b);
+            // The rows o_intra mixes, U + Vin (u itself, from Z): a stage of its own that a
+            // schedule stores while u's products stay register tiles.
+            uv(vd, i, c, h, b) = u(vd, i, c, h, b);
             o_intra(vd, i, c, h, b) += l_qa_m(rj, i, c, h, b) * uv(vd, rj, c, h, b);
         } else {
             o_intra(vd, i, c, h, b) += l_qa_m(rj, i, c, h, b) * u(vd, rj, c, h, b) + l_qk_m(rj, i, c, h, b) * vin_j;
@@ -296,7 +340,7 @@ public:
 
     // The outputs, for the generator's o(vd, h, t, b) and final_state(vd, kd, h, b).
     Expr o_at(Expr x, Expr hh, Expr tt, Expr bb) const {
-        return scale_ * (o_inter(x, tt % C_, tt / C_, hh, bb) + o_intra(x, tt % C_, tt / C_, hh, bb));
+        return scale_ * o_intra(x, tt % C_, tt / C_, hh, bb);
     }
     Expr final_state_at(Expr x, Expr k, Expr hh, Expr bb) const {
         return state(x, k, nc_, hh, bb);
