@@ -40,7 +40,7 @@
 // stages (x, i, c, h, b) with t = c * C + i; C x C stages (j, i, c, h, b), j the key/column):
 //   q_pad k_pad alpha_pad a_pad vin_pad g_pad init -> gcum -> bg, g_col, alpha_col, k_col
 //   -> l_aa, l_ak -> l_aa_m, l_ak_m -> wy_w, wy_u0
-//   -> alpha_state, k_state -> mmat, kv -> state -> u (-> uv), q_inter, l_qa, l_qk -> l_qa_m, l_qk_m
+//   -> alpha_state, k_state -> mmat (-> mtrans), kv -> state -> u (-> uv), q_inter, l_qa, l_qk -> l_qa_m, l_qk_m
 //   -> o_inter -> o_intra (o_inter plus the intra-chunk sums) -> o, final_state.
 // When alpha is k (the four delta-rule mixers), k_col is alpha_col, l_ak is l_aa, l_qk is l_qa,
 // k_state is alpha_state and the masked copies alias too (pure aliases the schedule leaves
@@ -116,6 +116,7 @@ public:
     Func l_aa_m{"l_aa_m"}, l_ak_m{"l_ak_m"}, l_qa_m{"l_qa_m"}, l_qk_m{"l_qk_m"}, alpha_sub{"alpha_sub"}, k_sub{"k_sub"};
     Func alpha_col{"alpha_col"}, k_col{"k_col"}, g_col{"g_col"};
     Func wy_w{"wy_w"}, wy_u0{"wy_u0"}, alpha_state{"alpha_state"}, k_state{"k_state"}, mmat{"mmat"}, kv{"kv"};
+    Func mtrans{"mtrans"};
     Func state{"state"}, u{"u"}, uv{"uv"}, q_inter{"q_inter"}, l_qa{"l_qa"}, l_qk{"l_qk"}, o_inter{"o_inter"};
     Func o_intra{"o_intra"};
 
@@ -279,6 +280,10 @@ public:
             kv(vd, kd, c, h, b) += alpha_state(kd, rj, c, h, b) * wy_u0(vd, rj, c, h, b) + k_state(kd, rj, c, h, b) * vin_j;
         }
 
+        // M_c as the state pass reads it: a pure alias, so that a schedule can stage it per chunk
+        // (mtrans.in(state)) while mmat itself runs as register tiles through mmat.in().
+        mtrans(kd2, kd, c, h, b) = mmat(kd2, kd, c, h, b);
+
         // state(c) enters chunk c, c in [0, nc]: state(c + 1) = M_c state(c) + kv_c. The K x K
         // product is one RDom (rm.x, rm.y = source row kd2 and output row kd, or output and source
         // with state_column_updates; then the chunk), since the rows of state(c) must all be final
@@ -295,11 +300,11 @@ public:
             Expr msrc = Gs * mgroup + q;
             Expr term;
             if (Gs == 1) {
-                term = mmat(msrc, mdst, rm.z - 1, h, b) * state(vd, msrc, rm.z - 1, h, b);
+                term = mtrans(msrc, mdst, rm.z - 1, h, b) * state(vd, msrc, rm.z - 1, h, b);
             } else {
                 // Rows past K (K not a multiple of Gs): a zero factor times a real row.
                 Expr in = Halide::min(msrc, K - 1);
-                term = Halide::select(msrc < K, mmat(in, mdst, rm.z - 1, h, b), 0.0f) * state(vd, in, rm.z - 1, h, b);
+                term = Halide::select(msrc < K, mtrans(in, mdst, rm.z - 1, h, b), 0.0f) * state(vd, in, rm.z - 1, h, b);
             }
             m_sum = q == 0 ? term : m_sum + term;
         }
@@ -348,7 +353,7 @@ public:
 
     std::vector<Func> funcs() const {
         std::vector<Func> fs{q_pad, k_pad, alpha_pad, a_pad, vin_pad, g_pad, init, gcum, glast, bg, alpha_col,
-                             k_col, g_col, l_aa, l_ak, l_aa_m, l_ak_m, wy_w, wy_u0, alpha_state, k_state, mmat,
+                             k_col, g_col, l_aa, l_ak, l_aa_m, l_ak_m, wy_w, wy_u0, alpha_state, k_state, mmat, mtrans,
                              kv, state, u, q_inter, l_qa, l_qk, l_qa_m, l_qk_m, o_inter, o_intra};
         if (uv.defined()) fs.push_back(uv);
         fs.insert(fs.end(), split_.begin(), split_.end());
