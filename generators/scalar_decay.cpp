@@ -34,6 +34,7 @@ public:
         Var t("t"), h("h"), b("b");
         Func log_gate("log_gate");
         log_gate(t, h, b) = Mixer::log_gate(h);
+        blk_.causal = scalar_decay::Chunked::causal_blocks([&](const char *n, int d) { return this->param_or(n, d); });
         blk_.define(q, k, v, log_gate, initial_state, scale, this->param("chunk"), o, final_state);
         scalar_decay::Chunked::set_estimates(q, k, v, initial_state, o, final_state);
         scale.set_estimate(0.125f);
@@ -123,6 +124,7 @@ public:
         Var t("t"), h("h"), b("b");
         Func log_gate("log_gate");
         log_gate(t, h, b) = g(h, t, b);
+        blk_.causal = scalar_decay::Chunked::causal_blocks([&](const char *n, int d) { return param_or(n, d); });
         blk_.define(q, k, v, log_gate, initial_state, scale, param("chunk"), o, final_state);
         scalar_decay::Chunked::set_estimates(q, k, v, initial_state, o, final_state);
         g.set_estimates({{0, 8}, {0, 4096}, {0, 1}});

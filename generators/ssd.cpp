@@ -63,6 +63,7 @@ public:
         log_gate(t, h, b) = dt_eff(h, t, b) * A(h);
         dx(vd, h, t, b) = Dskip(h) * x(vd, h, t, b);
         state_in(vd, kd, h, b) = initial_state(kd, vd, h, b);
+        blk_.causal = scalar_decay::Chunked::causal_blocks([&](const char *n, int d) { return param_or(n, d); });
         blk_.define(cm, bm, xdt, log_gate, state_in, N, T, 1.0f, param("chunk"), y, final_kv, dx);
         final_state(kd, vd, h, b) = final_kv(vd, kd, h, b);
 
@@ -179,6 +180,7 @@ public:
         xdt(vd, h, t, b) = dt_eff(h, t, b) * select(fwd, x(vd, h, t, bf), x(vd, h, T - 1 - t, bb));
         log_gate(t, h, b) = dt_eff(h, t, b) * A(h);
         zero(vd, kd, h, b) = 0.0f;
+        blk_.causal = scalar_decay::Chunked::causal_blocks([&](const char *n, int d) { return param_or(n, d); });
         blk_.define(cm, bm, xdt, log_gate, zero, N, T, 1.0f, param("chunk"), o, unused_final);
 
         // shift(SS_f)_t = o_f(t - 1); flip(shift(SS_b(flip x)))_t = o_b(T - 2 - t) (0 past the ends).

@@ -34,6 +34,19 @@ namespace seqmix::scalar_decay {
 using namespace Halide;
 
 struct Chunked {
+    // The intra-chunk products (qk, o_intra) skip the blocks above the diagonal: query rows in
+    // blocks of `causal_rows`, keys in blocks of `causal_cols` (schedule params naming the register
+    // tiles, so that a block is computed whole or not at all; 0 or the chunk: nothing skipped).
+    // Set before define(), from a generator's params: causal = causal_blocks(param_or).
+    struct Causal {
+        int rows = 0, cols = 0;
+    } causal;
+
+    template<typename ParamOr>
+    static Causal causal_blocks(ParamOr param_or) {
+        return {param_or("causal_rows", 0), param_or("causal_cols", 0)};
+    }
+
     Var kd{"kd"}, vd{"vd"}, t{"t"}, i{"i"}, j{"j"}, c{"c"}, h{"h"}, b{"b"};
     Func q_pad{"q_pad"}, k_pad{"k_pad"}, v_pad{"v_pad"}, g_pad{"g_pad"}, init{"init"};
     Func gcum{"gcum"}, glast{"glast"}, q_inter{"q_inter"}, k_state{"k_state"};
@@ -82,15 +95,24 @@ struct Chunked {
         o_inter(vd, i, c, h, b) = 0.0f;
         o_inter(vd, i, c, h, b) += q_inter(rk, i, c, h, b) * state(vd, rk, c, h, b);
 
+        // Separate RDoms for the intra-chunk products: their predicates skip the blocks above the
+        // diagonal, which the products would fill with zeros (attn masks j > i).
+        RDom rk_qk(0, K, "rk"), rj_o(0, C, "rj");
+        if (causal.rows > 0 && causal.rows < C) {
+            Expr next_block = (i / causal.rows + 1) * causal.rows;
+            if (causal.cols > 0 && causal.cols < C) rk_qk.where(j / causal.cols * causal.cols < next_block);
+            rj_o.where(rj_o < next_block);
+        }
+
         // Intra-chunk: the plain product q k^T, then the causal mask and the relative decay
         // (the min() keeps the masked upper triangle finite; the factor multiplies the product
         // rather than sitting inside the select, which keeps GPU register tiles in registers).
         qk(j, i, c, h, b) = 0.0f;
-        qk(j, i, c, h, b) += q_pad(rk, tc, h, b) * k_pad(rk, c * C + j, h, b);
+        qk(j, i, c, h, b) += q_pad(rk_qk, tc, h, b) * k_pad(rk_qk, c * C + j, h, b);
         attn(j, i, c, h, b) =
             qk(j, i, c, h, b) * select(j <= i, scale * exp(min(gcum(i, c, h, b) - gcum(j, c, h, b), 0.0f)), 0.0f);
         o_intra(vd, i, c, h, b) = 0.0f;
-        o_intra(vd, i, c, h, b) += attn(rj, i, c, h, b) * v_pad(vd, c * C + rj, h, b);
+        o_intra(vd, i, c, h, b) += attn(rj_o, i, c, h, b) * v_pad(vd, c * C + rj_o, h, b);
 
         Expr out = o_inter(vd, t % C, t / C, h, b) + o_intra(vd, t % C, t / C, h, b);
         o(vd, h, t, b) = skip.defined() ? out + skip(vd, h, t, b) : out;
