@@ -89,6 +89,32 @@ double cpu_copy(size_t bytes, int cores) {
     return 2.0 * double(count * sizeof(float)) / best / 1e9;
 }
 
+// STREAM's "scale" (b = s * c), each thread its own contiguous slice; bytes counted = read + write,
+// as STREAM counts them. Its stores are the compiler's plain ones, as a kernel's are: a large
+// memcpy streams its stores past the caches (non-temporal), which no Halide kernel can, and
+// reaches about twice this rate where writes are costly (the 2-core Emerald Rapids VM: 39-41
+// against 21-23 GB/s). The inner loop has a constant trip count so that -O2 vectorises it.
+double cpu_stream(size_t bytes, int cores) {
+    constexpr size_t kBlock = 64;
+    const size_t blocks = bytes / sizeof(float) / kBlock, count = blocks * kBlock;
+    std::unique_ptr<float[]> c_p(new float[count]), b_p(new float[count]);
+    parallel_slices(blocks, cores, [&](int, size_t lo, size_t hi) {
+        for (size_t i = lo * kBlock; i < hi * kBlock; i++) c_p[i] = float(i & 1023);
+        std::memset(b_p.get() + lo * kBlock, 0, (hi - lo) * kBlock * sizeof(float));
+    });
+    const float scale = 3.0f;
+    const double best = best_seconds([&] {
+        parallel_slices(blocks, cores, [&](int, size_t lo, size_t hi) {
+            float *__restrict b = b_p.get();
+            const float *__restrict c = c_p.get();
+            for (size_t blk = lo; blk < hi; blk++)
+                for (size_t l = 0; l < kBlock; l++) b[blk * kBlock + l] = scale * c[blk * kBlock + l];
+        });
+    });
+    if (b_p[count / 2] != scale * c_p[count / 2]) throw std::runtime_error("seqmix-bench: stream ceiling scaled wrongly");
+    return 2.0 * double(count * sizeof(float)) / best / 1e9;
+}
+
 // Each thread sums its own contiguous slice (16 independent partial sums, so that the loop is
 // bound by the loads, not by one chain of adds); bytes counted = read. The ceiling of a kernel
 // whose traffic is reads (decode attention over its KV cache): a copy's writes stream beside its
@@ -142,6 +168,7 @@ Ceilings measure_ceilings(const Machine &machine, bool cpu, bool gpu, bool quick
         // >> LLC: at least 256 MiB and twice the LLC (some VMs report the host's whole L3).
         double want = quick ? 64.0 * (1 << 20) : std::max(256.0 * (1 << 20), 2.0 * machine.llc_bytes);
         c.cpu_copy_buffer_bytes = want;
+        c.cpu_stream_gbps = cpu_stream(size_t(want), machine.cores);
         c.cpu_copy_gbps = cpu_copy(size_t(want), machine.cores);
         c.cpu_read_gbps = cpu_read(size_t(want), machine.cores);
     }
@@ -160,6 +187,7 @@ nlohmann::json to_json(const Ceilings &c) {
     nlohmann::json j;
     j["cpu_sgemm_gflops"] = c.cpu_sgemm_gflops > 0 ? nlohmann::json(c.cpu_sgemm_gflops) : nlohmann::json();
     j["cpu_sgemm_n"] = c.cpu_sgemm_n;
+    j["cpu_stream_gbps"] = c.cpu_stream_gbps > 0 ? nlohmann::json(c.cpu_stream_gbps) : nlohmann::json();
     j["cpu_copy_gbps"] = c.cpu_copy_gbps > 0 ? nlohmann::json(c.cpu_copy_gbps) : nlohmann::json();
     j["cpu_copy_buffer_bytes"] = c.cpu_copy_buffer_bytes;
     j["cpu_read_gbps"] = c.cpu_read_gbps > 0 ? nlohmann::json(c.cpu_read_gbps) : nlohmann::json();

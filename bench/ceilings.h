@@ -13,7 +13,8 @@ namespace seqmix::bench {
 struct Ceilings {
     double cpu_sgemm_gflops = 0;         // OpenBLAS cblas_sgemm, N^3, all cores, best of repeats
     int cpu_sgemm_n = 0;
-    double cpu_copy_gbps = 0;            // multi-threaded copy >> LLC, read + write bytes, best
+    double cpu_stream_gbps = 0;          // STREAM's scale kernel, plain stores, read + write bytes, best
+    double cpu_copy_gbps = 0;            // multi-threaded memcpy >> LLC, read + write bytes, best
     double cpu_copy_buffer_bytes = 0;
     double cpu_read_gbps = 0;            // multi-threaded sum over a buffer of the copy's size, read bytes, best
     std::optional<double> gpu_copy_gbps;        // cudaMemcpyDeviceToDevice of 1 GiB, read + write

@@ -5,8 +5,8 @@ Usage: plot_roofline.py REPORT.json OUT.png
 
 One panel per device. x: arithmetic intensity (the row's fixed flops / fixed bytes, see
 bench/README.md; for compute-bound rows the bytes are the inputs and outputs read and written
-once), y: GFLOP/s achieved. The roofs are the ceilings measured in the same run: the copy
-bandwidth (GB/s, read + write) and the sgemm (CPU) or FP32 FMA (GPU) rate.
+once), y: GFLOP/s achieved. The roofs are the ceilings measured in the same run: the STREAM (CPU)
+or copy (GPU) bandwidth (GB/s, read + write) and the sgemm (CPU) or FP32 FMA (GPU) rate.
 Needs matplotlib (the GPU host's python3 has it; here: a venv with matplotlib).
 """
 import json
@@ -46,7 +46,8 @@ def main():
     devices = sorted({r["device"] for r in rows}) or ["cpu"]
     fig, axes = plt.subplots(1, len(devices), figsize=(6.5 * len(devices), 5), squeeze=False)
     for ax, dev in zip(axes[0], devices):
-        bw = ceil.get("gpu_copy_gbps" if dev == "cuda" else "cpu_copy_gbps")
+        # CPU: STREAM (plain stores, as the kernels'); reports before session 31 have copy only.
+        bw = ceil.get("gpu_copy_gbps") if dev == "cuda" else (ceil.get("cpu_stream_gbps") or ceil.get("cpu_copy_gbps"))
         peak = ceil.get("gpu_fp32_fma_gflops" if dev == "cuda" else "cpu_sgemm_gflops")
         pts = []
         for r in rows:
@@ -61,9 +62,9 @@ def main():
         if bw and peak:
             ridge = peak / bw
             ax.plot([lo, ridge, hi], [bw * lo, peak, peak], "k-", lw=1.5,
-                    label=f"copy {bw:.0f} GB/s, {'FMA' if dev == 'cuda' else 'sgemm'} {peak:.0f} GFLOP/s")
+                    label=f"{'copy' if dev == 'cuda' else 'stream'} {bw:.0f} GB/s, {'FMA' if dev == 'cuda' else 'sgemm'} {peak:.0f} GFLOP/s")
         elif bw:
-            ax.plot([lo, hi], [bw * lo, bw * hi], "k-", lw=1.5, label=f"copy {bw:.0f} GB/s")
+            ax.plot([lo, hi], [bw * lo, bw * hi], "k-", lw=1.5, label=f"{'copy' if dev == 'cuda' else 'stream'} {bw:.0f} GB/s")
         elif peak:
             ax.axhline(peak, color="k", lw=1.5, label=f"peak {peak:.0f} GFLOP/s")
         for x, y, r in pts:
