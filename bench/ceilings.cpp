@@ -71,15 +71,24 @@ double best_seconds(Run &&run) {
     return best;
 }
 
+// A source (i & 1023) and a zeroed destination of count floats each, allocated without touching
+// and first-touched in parallel, one slice a thread (pages land near the thread that uses them).
+struct SourceAndDestination {
+    std::unique_ptr<float[]> src, dst;
+};
+SourceAndDestination first_touched(size_t count, int cores) {
+    SourceAndDestination p{std::unique_ptr<float[]>(new float[count]), std::unique_ptr<float[]>(new float[count])};
+    parallel_slices(count, cores, [&](int, size_t lo, size_t hi) {
+        for (size_t i = lo; i < hi; i++) p.src[i] = float(i & 1023);
+        std::memset(p.dst.get() + lo, 0, (hi - lo) * sizeof(float));
+    });
+    return p;
+}
+
 // Each thread copies its own contiguous slice; bytes counted = read + write.
 double cpu_copy(size_t bytes, int cores) {
     size_t count = bytes / sizeof(float);
-    // Allocate without touching, then first-touch in parallel (pages land near their thread).
-    std::unique_ptr<float[]> src_p(new float[count]), dst_p(new float[count]);
-    parallel_slices(count, cores, [&](int, size_t lo, size_t hi) {
-        for (size_t i = lo; i < hi; i++) src_p[i] = float(i & 1023);
-        std::memset(dst_p.get() + lo, 0, (hi - lo) * sizeof(float));
-    });
+    auto [src_p, dst_p] = first_touched(count, cores);
     const double best = best_seconds([&] {
         parallel_slices(count, cores, [&](int, size_t lo, size_t hi) {
             std::memcpy(dst_p.get() + lo, src_p.get() + lo, (hi - lo) * sizeof(float));
@@ -97,11 +106,7 @@ double cpu_copy(size_t bytes, int cores) {
 double cpu_stream(size_t bytes, int cores) {
     constexpr size_t kBlock = 64;
     const size_t blocks = bytes / sizeof(float) / kBlock, count = blocks * kBlock;
-    std::unique_ptr<float[]> c_p(new float[count]), b_p(new float[count]);
-    parallel_slices(blocks, cores, [&](int, size_t lo, size_t hi) {
-        for (size_t i = lo * kBlock; i < hi * kBlock; i++) c_p[i] = float(i & 1023);
-        std::memset(b_p.get() + lo * kBlock, 0, (hi - lo) * kBlock * sizeof(float));
-    });
+    auto [c_p, b_p] = first_touched(count, cores);
     const float scale = 3.0f;
     const double best = best_seconds([&] {
         parallel_slices(blocks, cores, [&](int, size_t lo, size_t hi) {
@@ -111,7 +116,8 @@ double cpu_stream(size_t bytes, int cores) {
                 for (size_t l = 0; l < kBlock; l++) b[blk * kBlock + l] = scale * c[blk * kBlock + l];
         });
     });
-    if (b_p[count / 2] != scale * c_p[count / 2]) throw std::runtime_error("seqmix-bench: stream ceiling scaled wrongly");
+    if (b_p[count / 2] != scale * c_p[count / 2])
+        throw std::runtime_error("seqmix-bench: stream ceiling scaled wrongly");
     return 2.0 * double(count * sizeof(float)) / best / 1e9;
 }
 

@@ -47,7 +47,8 @@ def main():
     fig, axes = plt.subplots(1, len(devices), figsize=(6.5 * len(devices), 5), squeeze=False)
     for ax, dev in zip(axes[0], devices):
         # CPU: STREAM (plain stores, as the kernels'); reports before session 31 have copy only.
-        bw = ceil.get("gpu_copy_gbps") if dev == "cuda" else (ceil.get("cpu_stream_gbps") or ceil.get("cpu_copy_gbps"))
+        cpu_bw = ceil.get("cpu_stream_gbps") or ceil.get("cpu_copy_gbps")
+        bw = ceil.get("gpu_copy_gbps") if dev == "cuda" else cpu_bw
         peak = ceil.get("gpu_fp32_fma_gflops" if dev == "cuda" else "cpu_sgemm_gflops")
         pts = []
         for r in rows:
@@ -59,12 +60,13 @@ def main():
             pts.append((r["flops"] / b, r["flops"] / (r["ms"] * 1e-3) / 1e9, r))
         xs = [p[0] for p in pts] or [1.0]
         lo, hi = min(xs + [0.1]) / 2, max(xs + [100.0]) * 2
+        roof = "stream" if dev != "cuda" and ceil.get("cpu_stream_gbps") else "copy"
         if bw and peak:
             ridge = peak / bw
             ax.plot([lo, ridge, hi], [bw * lo, peak, peak], "k-", lw=1.5,
-                    label=f"{'copy' if dev == 'cuda' else 'stream'} {bw:.0f} GB/s, {'FMA' if dev == 'cuda' else 'sgemm'} {peak:.0f} GFLOP/s")
+                    label=f"{roof} {bw:.0f} GB/s, {'FMA' if dev == 'cuda' else 'sgemm'} {peak:.0f} GFLOP/s")
         elif bw:
-            ax.plot([lo, hi], [bw * lo, bw * hi], "k-", lw=1.5, label=f"{'copy' if dev == 'cuda' else 'stream'} {bw:.0f} GB/s")
+            ax.plot([lo, hi], [bw * lo, bw * hi], "k-", lw=1.5, label=f"{roof} {bw:.0f} GB/s")
         elif peak:
             ax.axhline(peak, color="k", lw=1.5, label=f"peak {peak:.0f} GFLOP/s")
         for x, y, r in pts:

@@ -22,8 +22,8 @@ void print_ceilings(const Ceilings &c, const Machine &m) {
     if (c.cpu_sgemm_gflops > 0)
         fmt::print("ceilings: cpu sgemm {:.1f} GFLOP/s (N={}, OpenBLAS {}), cpu stream {:.1f} GB/s (STREAM scale, "
                    "read+write, {:.0f} MiB), cpu copy {:.1f} GB/s (memcpy), cpu read {:.1f} GB/s\n",
-                   c.cpu_sgemm_gflops, c.cpu_sgemm_n, m.blas_core, c.cpu_stream_gbps, c.cpu_copy_buffer_bytes / (1 << 20),
-                   c.cpu_copy_gbps, c.cpu_read_gbps);
+                   c.cpu_sgemm_gflops, c.cpu_sgemm_n, m.blas_core, c.cpu_stream_gbps,
+                   c.cpu_copy_buffer_bytes / (1 << 20), c.cpu_copy_gbps, c.cpu_read_gbps);
     if (c.gpu_copy_gbps) fmt::print("ceilings: gpu copy {:.1f} GB/s (read+write)\n", *c.gpu_copy_gbps);
     if (c.gpu_fp32_fma_gflops) fmt::print("ceilings: gpu fp32 FMA {:.1f} GFLOP/s\n", *c.gpu_fp32_fma_gflops);
 }
